@@ -1,0 +1,121 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ParkGate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "parkgate", targets: ["parkgate"]),
+        .library(name: "ParkGateClient", targets: ["ParkGateClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .target(
+            name: "ParkGateModel",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ParkGateStore",
+            dependencies: [
+                "ParkGateModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ParkGateProtocols",
+            dependencies: [
+                "ParkGateModel",
+                "ParkGateStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ParkGateClient",
+            dependencies: [
+                "ParkGateModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ParkGateApp",
+            dependencies: [
+                "ParkGateModel",
+                "ParkGateStore",
+                "ParkGateProtocols",
+                "ParkGateClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "parkgate",
+            dependencies: [
+                "ParkGateApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ParkGateFuzz",
+            dependencies: ["ParkGateProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParkGateModelTests",
+            dependencies: ["ParkGateModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParkGateStoreTests",
+            dependencies: ["ParkGateStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParkGateProtocolsTests",
+            dependencies: ["ParkGateProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParkGateAppTests",
+            dependencies: [
+                "ParkGateApp",
+                "ParkGateClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

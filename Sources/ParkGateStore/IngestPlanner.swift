@@ -1,0 +1,236 @@
+import Foundation
+import ParkGateModel
+
+/// What a batch of ingest commands needs to know of the database before it is planned.
+struct IngestState {
+    struct MessageKey: Hashable {
+        var sender: String, interface: String, messageId: String
+    }
+    struct SessionKey: Hashable {
+        var vendor: String, berth: BerthKey
+    }
+
+    var seen: [MessageKey: String] = [:]
+    var berths: [BerthKey: BerthSnapshot] = [:]
+    var openSessions: [SessionKey: OpenSession] = [:]
+}
+
+/// Turns a batch of accepted messages into the SQL that stores them and their consequences,
+/// applying the model's rules (berth state, sessions) in order, as one transaction would see them.
+struct IngestPlanner {
+    let ids: IDGenerator
+    var state: IngestState
+    private(set) var statements: [SQLStatement] = []
+    private(set) var outcomes: [IngestOutcome] = []
+    private var now = Date()
+
+    init(ids: IDGenerator, state: IngestState) {
+        self.ids = ids
+        self.state = state
+    }
+
+    mutating func plan(_ command: IngestCommand) {
+        now = command.raw.receivedAt
+        let raw = command.raw
+        let key = IngestState.MessageKey(sender: raw.sender, interface: raw.interface, messageId: raw.messageId)
+        if let firstHash = state.seen[key] {
+            let same = firstHash == raw.contentHash
+            if !same {
+                addFinding(Finding(
+                    protocolName: raw.protocolName, sender: raw.sender, interface: raw.interface,
+                    field: "flowId", rule: "message id reused with different content; first copy kept",
+                    example: raw.messageId))
+            }
+            outcomes.append(.duplicate(sameContent: same))
+            return
+        }
+        state.seen[key] = raw.contentHash
+        let rawId = ids.next(now: raw.receivedAt)
+        let eventId = ids.next(now: raw.receivedAt)
+        let findingsJSON = command.findings.isEmpty ? nil : Self.json(command.findings.map { ["field": $0.field, "rule": $0.rule, "example": $0.example] })
+        statements.append(SQLStatement(
+            """
+            INSERT INTO raw_messages (id, protocol, sender, interface, message_id, content_hash, body, received_ms, findings)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.int(rawId), .text(raw.protocolName), .text(raw.sender), .text(raw.interface), .text(raw.messageId),
+             .text(raw.contentHash), .text(raw.body), SQLValue(raw.receivedAt), SQLValue(findingsJSON)]))
+        insertEvent(command.event, id: eventId, rawId: rawId, interface: raw.interface)
+        applyConsequences(of: command.event, eventId: eventId)
+        for finding in command.findings { addFinding(finding) }
+        outcomes.append(.stored(eventId: eventId))
+    }
+
+    private mutating func insertEvent(_ event: DetectionEvent, id: Int64, rawId: Int64, interface: String) {
+        var data = event.attributes
+        if !event.images.isEmpty { data["images"] = event.images.joined(separator: "\n") }
+        if let type = event.vehicleType { data["vehType"] = type }
+        if let color = event.bodyColor { data["vehColor"] = color }
+        if let battery = event.batteryLevel { data["devElec"] = battery }
+        switch event.observation {
+        case .parkingAlarm(let code, let level):
+            data["alarmCode"] = code
+            if let level { data["alarmLevel"] = level }
+        case .deviceError(let code):
+            data["alarmCode"] = code
+        default: break
+        }
+        statements.append(SQLStatement(
+            """
+            INSERT INTO events (id, raw_id, protocol, interface, kind, vendor, dev_code, park_code, ps_code, message_id,
+                link_key, plate, plate_kind, confidence, event_ms, event_text, entry_ms, received_ms, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.int(id), .int(rawId), .text(event.protocolName), .text(interface), .text(event.kind), .text(event.vendor),
+             .text(event.deviceCode), .text(event.berth.parkCode), .text(event.berth.psCode), .text(event.messageId),
+             .text(Self.linkKey(event.messageId, vendor: event.vendor)), SQLValue(event.plate?.number),
+             SQLValue(event.plate?.kind), SQLValue(event.confidence), SQLValue(event.eventTime),
+             .text(event.eventTimeText), SQLValue(event.entryTime), SQLValue(event.receivedAt), .text(Self.json(data))]))
+    }
+
+    private mutating func applyConsequences(of event: DetectionEvent, eventId: Int64) {
+        let linkKey = Self.linkKey(event.messageId, vendor: event.vendor)
+        let isDeviceError: Bool
+        switch event.observation {
+        case .passage:
+            isDeviceError = false
+            statements.append(SQLStatement(
+                "UPDATE alarms SET event_id = ? WHERE vendor = ? AND link_key = ? AND event_id IS NULL",
+                [.int(eventId), .text(event.vendor), .text(linkKey)]))
+        case .occupancy:
+            isDeviceError = false
+        case .parkingAlarm(let code, let level):
+            isDeviceError = false
+            insertAlarm(event, kind: "parking", code: code, level: level,
+                        description: ParkingAlarmCode(code: code)?.label ?? "未定义异常 \(code)", linkKey: linkKey)
+        case .deviceError(let code):
+            isDeviceError = true
+            insertAlarm(event, kind: "device-error", code: code, level: nil,
+                        description: DeviceErrorCode(code: code)?.label ?? "设备异常 \(code)", linkKey: linkKey)
+        }
+        if !isDeviceError {
+            // The device speaks normally again: its device alarms (offline, reported errors) clear.
+            statements.append(SQLStatement(
+                """
+                UPDATE alarms SET status = 'cleared', cleared_ms = ?
+                WHERE vendor = ? AND dev_code = ? AND status = 'open' AND kind IN ('device-offline', 'device-error')
+                """,
+                [SQLValue(now), .text(event.vendor), .text(event.deviceCode)]))
+        }
+        let offlineReport: Bool = if case .deviceError(let code) = event.observation { code == DeviceErrorCode.offline.rawValue } else { false }
+        statements.append(SQLStatement(
+            """
+            INSERT INTO devices (vendor, dev_code, park_code, ps_code, first_seen_ms, last_seen_ms, battery, online, messages)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+            ON CONFLICT (vendor, dev_code) DO UPDATE SET park_code = excluded.park_code, ps_code = excluded.ps_code,
+                last_seen_ms = excluded.last_seen_ms, battery = COALESCE(excluded.battery, devices.battery),
+                online = excluded.online, messages = devices.messages + 1
+            """,
+            [.text(event.vendor), .text(event.deviceCode), .text(event.berth.parkCode), .text(event.berth.psCode),
+             SQLValue(now), SQLValue(now), SQLValue(event.batteryLevel), SQLValue(!offlineReport)]))
+        applyBerth(event)
+        applySession(event, eventId: eventId)
+    }
+
+    private mutating func insertAlarm(_ event: DetectionEvent, kind: String, code: String, level: String?, description: String, linkKey: String) {
+        statements.append(SQLStatement(
+            """
+            INSERT INTO alarms (id, kind, code, level, vendor, dev_code, park_code, ps_code, message_id, link_key, event_id,
+                raised_ms, description, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                (SELECT max(id) FROM events WHERE vendor = ? AND link_key = ? AND kind IN ('entry', 'exit')), ?, ?, 'open')
+            """,
+            [.int(ids.next(now: now)), .text(kind), .text(code), SQLValue(level), .text(event.vendor), .text(event.deviceCode),
+             .text(event.berth.parkCode), .text(event.berth.psCode), .text(event.messageId), .text(linkKey),
+             .text(event.vendor), .text(linkKey), SQLValue(event.eventTime), .text(description)]))
+    }
+
+    private mutating func applyBerth(_ event: DetectionEvent) {
+        guard let next = BerthRules.apply(event, to: state.berths[event.berth]) else { return }
+        state.berths[event.berth] = next
+        statements.append(SQLStatement(
+            """
+            INSERT INTO berths (park_code, ps_code, occupied, plate, since_ms, last_event_ms, dev_code, vendor, updated_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (park_code, ps_code) DO UPDATE SET occupied = excluded.occupied, plate = excluded.plate,
+                since_ms = excluded.since_ms, last_event_ms = excluded.last_event_ms, dev_code = excluded.dev_code,
+                vendor = excluded.vendor, updated_ms = excluded.updated_ms
+            WHERE excluded.last_event_ms >= berths.last_event_ms
+            """,
+            [.text(event.berth.parkCode), .text(event.berth.psCode), SQLValue(next.occupied), SQLValue(next.plate),
+             SQLValue(next.since), SQLValue(next.lastEventTime), .text(next.deviceCode), .text(next.vendor), SQLValue(now)]))
+    }
+
+    private mutating func applySession(_ event: DetectionEvent, eventId: Int64) {
+        let key = IngestState.SessionKey(vendor: event.vendor, berth: event.berth)
+        switch SessionRules.decide(event, open: state.openSessions[key]) {
+        case .none:
+            break
+        case .open(let entryTime, let plate, let supersedes):
+            if let supersedes {
+                statements.append(SQLStatement("UPDATE sessions SET status = 'superseded' WHERE id = ?", [.int(supersedes)]))
+            }
+            let id = ids.next(now: now)
+            state.openSessions[key] = OpenSession(id: id, plate: plate, entryTime: entryTime)
+            statements.append(SQLStatement(
+                """
+                INSERT INTO sessions (id, vendor, park_code, ps_code, plate, entry_ms, status, entry_event_id)
+                VALUES (?, ?, ?, ?, ?, ?, 'open', ?)
+                """,
+                [.int(id), .text(event.vendor), .text(event.berth.parkCode), .text(event.berth.psCode), SQLValue(plate),
+                 SQLValue(entryTime), .int(eventId)]))
+        case .close(let id, let exitTime, let entryTime):
+            state.openSessions[key] = nil
+            statements.append(SQLStatement(
+                """
+                UPDATE sessions SET status = 'closed', entry_ms = ?, exit_ms = ?, duration_s = ?, exit_event_id = ?,
+                    plate = COALESCE(plate, ?)
+                WHERE id = ?
+                """,
+                [SQLValue(entryTime), SQLValue(exitTime), .int(Int64(exitTime.timeIntervalSince(entryTime))), .int(eventId),
+                 SQLValue(event.plate?.number), .int(id)]))
+        case .closedWithoutEntry(let entryTime, let exitTime, let plate):
+            statements.append(SQLStatement(
+                """
+                INSERT INTO sessions (id, vendor, park_code, ps_code, plate, entry_ms, exit_ms, duration_s, status, exit_event_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'closed', ?)
+                """,
+                [.int(ids.next(now: now)), .text(event.vendor), .text(event.berth.parkCode), .text(event.berth.psCode),
+                 SQLValue(plate), SQLValue(entryTime), SQLValue(exitTime),
+                 SQLValue(entryTime.map { Int64(exitTime.timeIntervalSince($0)) }), .int(eventId)]))
+        }
+    }
+
+    private mutating func addFinding(_ finding: Finding) {
+        statements.append(Self.findingStatement(finding, at: now))
+    }
+
+    static func findingStatement(_ finding: Finding, at time: Date) -> SQLStatement {
+        SQLStatement(
+            """
+            INSERT INTO findings (protocol, sender, interface, field, rule, example, count, first_ms, last_ms)
+            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+            ON CONFLICT (protocol, sender, interface, field, rule) DO UPDATE SET count = findings.count + 1,
+                last_ms = excluded.last_ms, example = excluded.example
+            """,
+            [.text(finding.protocolName), .text(finding.sender), .text(finding.interface), .text(finding.field),
+             .text(finding.rule), .text(String(finding.example.prefix(200))), SQLValue(time), SQLValue(time)])
+    }
+
+    /// The key that ties an alarm to the passage it is about: the vendor's serial with the
+    /// message-type digit removed when the id follows the 3+1+16 rule, else the id itself.
+    static func linkKey(_ messageId: String, vendor: String) -> String {
+        let utf8 = messageId.utf8
+        if utf8.count == 20, messageId.hasPrefix(vendor), utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            return String(messageId.prefix(3)) + String(messageId.suffix(16))
+        }
+        return messageId
+    }
+
+    static func json(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

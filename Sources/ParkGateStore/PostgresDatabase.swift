@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// PostgreSQL through PostgresNIO's pooled `PostgresClient`. The client must run (it is a
+/// `Service`) for queries to proceed.
+public final class PostgresDatabase: SQLDatabase, Service {
+    public let dialect = SQLDialect.postgres
+    public let client: PostgresClient
+    let logger: Logger
+
+    public init(url: String, logger: Logger) throws {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
+            ["postgres", "postgresql"].contains(components.scheme ?? "")
+        else { throw StoreError.badDatabaseURL(url) }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let configuration = PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: components.user ?? "postgres",
+            password: components.password,
+            database: database.isEmpty ? nil : database,
+            tls: .disable
+        )
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await client.run()
+    }
+
+    public func migrate(_ migrations: [Migration]) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            // One migrator at a time across nodes.
+            try await connection.query("SELECT pg_advisory_xact_lock(7261001)", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)",
+                logger: logger
+            )
+            var applied = Set<String>()
+            for try await name in try await connection.query("SELECT name FROM schema_migrations", logger: logger)
+                .decode(String.self)
+            {
+                applied.insert(name)
+            }
+            for migration in migrations where !applied.contains(migration.name) {
+                for sql in migration.statements(.postgres) {
+                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                }
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                try await connection.query(
+                    "INSERT INTO schema_migrations (name, applied_ms) VALUES (\(migration.name), \(now))",
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                var changes: [Int] = []
+                for statement in statements {
+                    let result: PostgresQueryResult = try await connection.query(statement.postgresQuery, logger: logger).get()
+                    changes.append(result.metadata.rows ?? result.rows.count)
+                }
+                return changes
+            }
+        } catch let error as PSQLError {
+            if error.serverInfo?[.sqlState]?.hasPrefix("23") == true {
+                throw StoreError.conflict(String(reflecting: error))
+            }
+            throw StoreError.database(String(reflecting: error))
+        }
+    }
+
+    public func query(_ statement: SQLStatement) async throws -> [SQLRow] {
+        do {
+            let rows = try await client.query(statement.postgresQuery, logger: logger)
+            var result: [SQLRow] = []
+            for try await row in rows {
+                var values: [String: SQLValue] = [:]
+                for cell in row {
+                    values[cell.columnName.lowercased()] = SQLValue(cell: cell)
+                }
+                result.append(SQLRow(values: values))
+            }
+            return result
+        } catch let error as PSQLError {
+            throw StoreError.database(String(reflecting: error))
+        }
+    }
+
+    public func close() async throws {}
+}
+
+extension SQLStatement {
+    /// `?` placeholders become `$1…$n`; the store's SQL never has `?` inside literals.
+    var postgresQuery: PostgresQuery {
+        var sql = ""
+        sql.reserveCapacity(self.sql.utf8.count + 16)
+        var index = 0
+        for character in self.sql {
+            if character == "?" {
+                index += 1
+                sql += "$\(index)"
+            } else {
+                sql.append(character)
+            }
+        }
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds {
+            switch bind {
+            case .null: bindings.appendNull()
+            case .int(let int): bindings.append(int)
+            case .double(let double): bindings.append(double)
+            case .text(let text): bindings.append(text)
+            }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+}
+
+extension SQLValue {
+    init(cell: PostgresCell) {
+        guard cell.bytes != nil else {
+            self = .null
+            return
+        }
+        switch cell.dataType {
+        case .int2, .int4, .int8:
+            self = (try? cell.decode(Int64.self)).map(SQLValue.int) ?? .null
+        case .float4, .float8, .numeric:
+            self = (try? cell.decode(Double.self)).map(SQLValue.double) ?? .null
+        case .bool:
+            self = .int((try? cell.decode(Bool.self)) == true ? 1 : 0)
+        default:
+            self = (try? cell.decode(String.self)).map(SQLValue.text) ?? .null
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import ParkGateModel
+
+/// A registered sender of roadside data (table 4.3 `comType`).
+public struct VendorRecord: Sendable, Hashable, Codable {
+    public var code: String
+    public var name: String
+    public var category: DeviceCategory
+    /// SHA-256 of the `comKey`, hex; nil until a key is set.
+    public var keyHash: String?
+    /// Accepted requests per second, 0 for no limit.
+    public var rateLimit: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(code: String, name: String, category: DeviceCategory, keyHash: String?, rateLimit: Int, createdAt: Date, updatedAt: Date) {
+        self.code = code
+        self.name = name
+        self.category = category
+        self.keyHash = keyHash
+        self.rateLimit = rateLimit
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A bearer credential: a device token (`kind` "roadside", subject the vendor) or an admin
+/// API token (`kind` "api", subject the username).
+public struct TokenRecord: Sendable, Hashable {
+    public var token: String
+    public var kind: String
+    public var subject: String
+    public var issuedAt: Date
+    public var expiresAt: Date
+
+    public init(token: String, kind: String, subject: String, issuedAt: Date, expiresAt: Date) {
+        self.token = token
+        self.kind = kind
+        self.subject = subject
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+public struct UserRecord: Sendable, Hashable {
+    public var username: String
+    public var passwordHash: String
+    public var role: String
+    public var createdAt: Date
+
+    public init(username: String, passwordHash: String, role: String, createdAt: Date) {
+        self.username = username
+        self.passwordHash = passwordHash
+        self.role = role
+        self.createdAt = createdAt
+    }
+}
+
+/// A deviation from a document by a sender: the raw material of conformance reports.
+public struct Finding: Sendable, Hashable, Codable {
+    public var protocolName: String
+    public var sender: String
+    public var interface: String
+    public var field: String
+    public var rule: String
+    public var example: String
+
+    public init(protocolName: String, sender: String, interface: String, field: String, rule: String, example: String) {
+        self.protocolName = protocolName
+        self.sender = sender
+        self.interface = interface
+        self.field = field
+        self.rule = rule
+        self.example = example
+    }
+}
+
+/// A message exactly as received, kept append-only for audit.
+public struct RawMessage: Sendable, Hashable {
+    public var protocolName: String
+    public var sender: String
+    public var interface: String
+    public var messageId: String
+    /// Hash of the message's canonical content, to tell a true repeat from a reused id.
+    public var contentHash: String
+    public var body: String
+    public var receivedAt: Date
+
+    public init(protocolName: String, sender: String, interface: String, messageId: String, contentHash: String, body: String, receivedAt: Date) {
+        self.protocolName = protocolName
+        self.sender = sender
+        self.interface = interface
+        self.messageId = messageId
+        self.contentHash = contentHash
+        self.body = body
+        self.receivedAt = receivedAt
+    }
+}
+
+/// One accepted message to store with everything it implies.
+public struct IngestCommand: Sendable {
+    public var raw: RawMessage
+    public var event: DetectionEvent
+    public var findings: [Finding]
+
+    public init(raw: RawMessage, event: DetectionEvent, findings: [Finding]) {
+        self.raw = raw
+        self.event = event
+        self.findings = findings
+    }
+}
+
+public enum IngestOutcome: Sendable, Hashable {
+    /// Stored now, with the event's id.
+    case stored(eventId: Int64)
+    /// The message id was seen before; nothing new stored. `sameContent` is false when the
+    /// repeat differs from the first copy (a finding is recorded).
+    case duplicate(sameContent: Bool)
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// A value bound into or read out of SQL; the common ground of SQLite and PostgreSQL.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+
+    public init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
+    public init(_ int: Int64?) { self = int.map(SQLValue.int) ?? .null }
+    public init(_ int: Int?) { self = int.map { .int(Int64($0)) } ?? .null }
+    public init(_ bool: Bool) { self = .int(bool ? 1 : 0) }
+    /// Instants are stored as milliseconds since 1970 UTC in both databases.
+    public init(_ date: Date?) { self = date.map { .int(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? .null }
+}
+
+/// One SQL statement with `?` placeholders and its values.
+public struct SQLStatement: Sendable {
+    public var sql: String
+    public var binds: [SQLValue]
+
+    public init(_ sql: String, _ binds: [SQLValue] = []) {
+        self.sql = sql
+        self.binds = binds
+    }
+}
+
+/// A result row: column values by name (lower-case).
+public struct SQLRow: Sendable {
+    public var values: [String: SQLValue]
+
+    public init(values: [String: SQLValue]) { self.values = values }
+
+    public func text(_ column: String) -> String? {
+        switch values[column] {
+        case .text(let text): text
+        case .int(let int): String(int)
+        case .double(let double): String(double)
+        default: nil
+        }
+    }
+
+    public func int(_ column: String) -> Int64? {
+        switch values[column] {
+        case .int(let int): int
+        case .double(let double): Int64(double)
+        case .text(let text): Int64(text)
+        default: nil
+        }
+    }
+
+    public func bool(_ column: String) -> Bool { (int(column) ?? 0) != 0 }
+
+    public func date(_ column: String) -> Date? {
+        int(column).map { Date(timeIntervalSince1970: TimeInterval($0) / 1000) }
+    }
+}
+
+public enum SQLDialect: String, Sendable {
+    case sqlite, postgres
+}
+
+/// What the store needs from a database: statements in one transaction, and queries.
+///
+/// Both backends speak the same SQL (upserts with `ON CONFLICT`, `RETURNING`, integers for
+/// instants and flags), so the store's logic is written once.
+public protocol SQLDatabase: Sendable {
+    var dialect: SQLDialect { get }
+    /// Applies the migrations not yet applied.
+    func migrate(_ migrations: [Migration]) async throws
+    /// Runs the statements in one transaction; returns the rows changed by each.
+    @discardableResult
+    func transaction(_ statements: [SQLStatement]) async throws -> [Int]
+    /// Runs a query outside any write transaction.
+    func query(_ statement: SQLStatement) async throws -> [SQLRow]
+    func close() async throws
+}
+
+extension SQLDatabase {
+    public func query(_ sql: String, _ binds: [SQLValue] = []) async throws -> [SQLRow] {
+        try await query(SQLStatement(sql, binds))
+    }
+
+    public func execute(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {
+        try await transaction([SQLStatement(sql, binds)])[0]
+    }
+}
+
+/// One schema step, with its SQL for each dialect.
+public struct Migration: Sendable {
+    public let name: String
+    public let statements: @Sendable (SQLDialect) -> [String]
+
+    public init(name: String, statements: @escaping @Sendable (SQLDialect) -> [String]) {
+        self.name = name
+        self.statements = statements
+    }
+}
+
+/// The one error type of the storage layer.
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    case badDatabaseURL(String)
+    case database(String)
+    case overloaded
+    case shuttingDown
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case .badDatabaseURL(let url): "unsupported database URL \(url) (use sqlite:PATH or postgres://…)"
+        case .database(let message): "database error: \(message)"
+        case .overloaded: "the write queue is full"
+        case .shuttingDown: "the store is shutting down"
+        case .conflict(let message): "conflict: \(message)"
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+import ParkGateModel
+
+/// The `Store` over any `SQLDatabase`: the SQL is written once, for both SQLite and PostgreSQL.
+public final class SQLStore: Store {
+    public let database: any SQLDatabase
+    let ids: IDGenerator
+    let logger: Logger
+
+    public init(database: any SQLDatabase, ids: IDGenerator = IDGenerator(), logger: Logger = Logger(label: "parkgate.store")) {
+        self.database = database
+        self.ids = ids
+        self.logger = logger
+    }
+
+    public var dialect: SQLDialect { database.dialect }
+
+    public func migrate() async throws {
+        try await database.migrate(Schema.migrations)
+    }
+
+    public func close() async throws {
+        try await database.close()
+    }
+
+    // MARK: Vendors, tokens, users
+
+    public func seedVendors(_ rows: [SeedVendor], at time: Date) async throws {
+        try await database.transaction(rows.map { row in
+            SQLStatement(
+                """
+                INSERT INTO vendors (code, name, category, key_hash, rate_limit, created_ms, updated_ms)
+                VALUES (?, ?, ?, NULL, 0, ?, ?) ON CONFLICT (code) DO NOTHING
+                """,
+                [.text(row.code), .text(row.name), .text(row.category.rawValue), SQLValue(time), SQLValue(time)])
+        })
+    }
+
+    public func saveVendor(_ vendor: VendorRecord) async throws {
+        try await database.execute(
+            """
+            INSERT INTO vendors (code, name, category, key_hash, rate_limit, created_ms, updated_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category,
+                key_hash = excluded.key_hash, rate_limit = excluded.rate_limit, updated_ms = excluded.updated_ms
+            """,
+            [.text(vendor.code), .text(vendor.name), .text(vendor.category.rawValue), SQLValue(vendor.keyHash),
+             SQLValue(vendor.rateLimit), SQLValue(vendor.createdAt), SQLValue(vendor.updatedAt)])
+    }
+
+    public func vendor(code: String) async throws -> VendorRecord? {
+        try await database.query("SELECT * FROM vendors WHERE code = ?", [.text(code)]).first.flatMap(Self.vendor)
+    }
+
+    public func vendors() async throws -> [VendorRecord] {
+        try await database.query("SELECT * FROM vendors ORDER BY code").compactMap(Self.vendor)
+    }
+
+    static func vendor(_ row: SQLRow) -> VendorRecord? {
+        guard let code = row.text("code"), let category = DeviceCategory(rawValue: row.text("category") ?? "") else { return nil }
+        return VendorRecord(
+            code: code, name: row.text("name") ?? "", category: category, keyHash: row.text("key_hash"),
+            rateLimit: Int(row.int("rate_limit") ?? 0), createdAt: row.date("created_ms") ?? .distantPast,
+            updatedAt: row.date("updated_ms") ?? .distantPast)
+    }
+
+    public func insertToken(_ token: TokenRecord) async throws {
+        try await database.execute(
+            "INSERT INTO tokens (token, kind, subject, issued_ms, expires_ms) VALUES (?, ?, ?, ?, ?)",
+            [.text(token.token), .text(token.kind), .text(token.subject), SQLValue(token.issuedAt), SQLValue(token.expiresAt)])
+    }
+
+    public func token(_ value: String) async throws -> TokenRecord? {
+        guard let row = try await database.query("SELECT * FROM tokens WHERE token = ?", [.text(value)]).first else { return nil }
+        return TokenRecord(
+            token: value, kind: row.text("kind") ?? "", subject: row.text("subject") ?? "",
+            issuedAt: row.date("issued_ms") ?? .distantPast, expiresAt: row.date("expires_ms") ?? .distantPast)
+    }
+
+    public func deleteTokens(expiredBefore time: Date) async throws -> Int {
+        try await database.execute("DELETE FROM tokens WHERE expires_ms < ?", [SQLValue(time)])
+    }
+
+    public func saveUser(_ user: UserRecord) async throws {
+        try await database.execute(
+            """
+            INSERT INTO users (username, password_hash, role, created_ms) VALUES (?, ?, ?, ?)
+            ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role
+            """,
+            [.text(user.username), .text(user.passwordHash), .text(user.role), SQLValue(user.createdAt)])
+    }
+
+    public func user(named username: String) async throws -> UserRecord? {
+        guard let row = try await database.query("SELECT * FROM users WHERE username = ?", [.text(username)]).first else {
+            return nil
+        }
+        return UserRecord(
+            username: username, passwordHash: row.text("password_hash") ?? "", role: row.text("role") ?? "",
+            createdAt: row.date("created_ms") ?? .distantPast)
+    }
+
+    // MARK: Ingest
+
+    public func ingest(_ batch: [IngestCommand]) async throws -> [IngestOutcome] {
+        guard !batch.isEmpty else { return [] }
+        do {
+            return try await ingestOnce(batch)
+        } catch StoreError.conflict {
+            // Another node (PostgreSQL) stored a conflicting row between our read and our write:
+            // replay one message at a time, each against fresh state.
+            var outcomes: [IngestOutcome] = []
+            for command in batch {
+                outcomes.append(contentsOf: try await ingestOnce([command]))
+            }
+            return outcomes
+        }
+    }
+
+    private func ingestOnce(_ batch: [IngestCommand]) async throws -> [IngestOutcome] {
+        var planner = IngestPlanner(ids: ids, state: try await loadState(for: batch))
+        for command in batch { planner.plan(command) }
+        if !planner.statements.isEmpty {
+            try await database.transaction(planner.statements)
+        }
+        return planner.outcomes
+    }
+
+    private func loadState(for batch: [IngestCommand]) async throws -> IngestState {
+        var state = IngestState()
+        let messageIds = Array(Set(batch.map(\.raw.messageId)))
+        for row in try await database.query(
+            "SELECT sender, interface, message_id, content_hash FROM raw_messages WHERE message_id IN \(Self.placeholders(messageIds.count))",
+            messageIds.map(SQLValue.text))
+        {
+            let key = IngestState.MessageKey(
+                sender: row.text("sender") ?? "", interface: row.text("interface") ?? "", messageId: row.text("message_id") ?? "")
+            state.seen[key] = row.text("content_hash") ?? ""
+        }
+        let psCodes = Array(Set(batch.map(\.event.berth.psCode)))
+        let psBinds = psCodes.map(SQLValue.text)
+        for row in try await database.query(
+            "SELECT * FROM berths WHERE ps_code IN \(Self.placeholders(psCodes.count))", psBinds)
+        {
+            let key = BerthKey(parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? "")
+            state.berths[key] = BerthSnapshot(
+                occupied: row.bool("occupied"), plate: row.text("plate"), since: row.date("since_ms") ?? .distantPast,
+                lastEventTime: row.date("last_event_ms") ?? .distantPast, deviceCode: row.text("dev_code") ?? "",
+                vendor: row.text("vendor") ?? "")
+        }
+        for row in try await database.query(
+            "SELECT id, vendor, park_code, ps_code, plate, entry_ms FROM sessions WHERE status = 'open' AND ps_code IN \(Self.placeholders(psCodes.count))",
+            psBinds)
+        {
+            let key = IngestState.SessionKey(
+                vendor: row.text("vendor") ?? "",
+                berth: BerthKey(parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? ""))
+            state.openSessions[key] = OpenSession(
+                id: row.int("id") ?? 0, plate: row.text("plate"), entryTime: row.date("entry_ms") ?? .distantPast)
+        }
+        return state
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        "(" + Array(repeating: "?", count: max(count, 1)).joined(separator: ", ") + ")"
+    }
+
+    // MARK: Device health
+
+    public func markSilentDevicesOffline(silentSince: Date, now: Date) async throws -> [DeviceRow] {
+        let silent = try await database.query(
+            "SELECT * FROM devices WHERE online = 1 AND last_seen_ms < ? ORDER BY last_seen_ms LIMIT 1000",
+            [SQLValue(silentSince)]
+        ).map(Self.device)
+        var changed: [DeviceRow] = []
+        for device in silent {
+            let binds: [SQLValue] = [.text(device.vendor), .text(device.devCode), SQLValue(silentSince)]
+            let counts = try await database.transaction([
+                SQLStatement(
+                    """
+                    INSERT INTO alarms (id, kind, code, level, vendor, dev_code, park_code, ps_code, raised_ms, description, status)
+                    SELECT ?, 'device-offline', 'offline', NULL, vendor, dev_code, park_code, ps_code, ?, ?, 'open'
+                    FROM devices WHERE vendor = ? AND dev_code = ? AND online = 1 AND last_seen_ms < ?
+                    """,
+                    [.int(ids.next(now: now)), SQLValue(now), .text("设备离线(超过静默时长未上报)")] + binds),
+                SQLStatement(
+                    "UPDATE devices SET online = 0 WHERE vendor = ? AND dev_code = ? AND online = 1 AND last_seen_ms < ?",
+                    binds),
+            ])
+            if counts[1] > 0 {
+                var offline = device
+                offline.online = false
+                changed.append(offline)
+            }
+        }
+        return changed
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+
+/// SQLite through GRDB: a WAL `DatabasePool`, one writer, concurrent readers.
+public final class SQLiteDatabase: SQLDatabase {
+    public enum Synchronous: String, Sendable, CaseIterable {
+        case normal = "NORMAL", full = "FULL"
+    }
+
+    public let dialect = SQLDialect.sqlite
+    let pool: DatabasePool
+
+    public init(path: String, synchronous: Synchronous = .full) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.database("cannot open \(path): \(error)")
+        }
+    }
+
+    public func migrate(_ migrations: [Migration]) async throws {
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            let statements = migration.statements(.sqlite)
+            migrator.registerMigration(migration.name) { db in
+                for sql in statements { try db.execute(sql: sql) }
+            }
+        }
+        try migrator.migrate(pool)
+    }
+
+    public func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
+        do {
+            return try await pool.write { db in
+                var changes: [Int] = []
+                changes.reserveCapacity(statements.count)
+                for statement in statements {
+                    let prepared = try db.cachedStatement(sql: statement.sql)
+                    try prepared.execute(arguments: StatementArguments(statement.binds.map(\.databaseValue)))
+                    changes.append(db.changesCount)
+                }
+                return changes
+            }
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_CONSTRAINT { throw StoreError.conflict(error.description) }
+            throw StoreError.database(error.description)
+        }
+    }
+
+    public func query(_ statement: SQLStatement) async throws -> [SQLRow] {
+        do {
+            return try await pool.read { db in
+                let prepared = try db.cachedStatement(sql: statement.sql)
+                let rows = try Row.fetchAll(prepared, arguments: StatementArguments(statement.binds.map(\.databaseValue)))
+                return rows.map { row in
+                    var values: [String: SQLValue] = [:]
+                    for (column, value) in row { values[column.lowercased()] = SQLValue(value) }
+                    return SQLRow(values: values)
+                }
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.database(error.description)
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    /// Copies the database into a single file while it is in use (SQLite's backup API).
+    public func backup(to path: String) throws {
+        let destination = try DatabaseQueue(path: path)
+        try pool.backup(to: destination)
+    }
+}
+
+extension SQLValue {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .int(let int): int.databaseValue
+        case .double(let double): double.databaseValue
+        case .text(let text): text.databaseValue
+        }
+    }
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let int): self = .int(int)
+        case .double(let double): self = .double(double)
+        case .string(let string): self = .text(string)
+        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import ParkGateModel
+
+/// Everything ParkGate keeps. One contract, two databases (SQLite and PostgreSQL); the same
+/// contract test suite runs against both.
+public protocol Store: Sendable {
+    var dialect: SQLDialect { get }
+    func migrate() async throws
+
+    // Vendors and credentials
+    /// Creates the vendors of table 4.3 that do not exist yet (without keys).
+    func seedVendors(_ rows: [SeedVendor], at time: Date) async throws
+    func saveVendor(_ vendor: VendorRecord) async throws
+    func vendor(code: String) async throws -> VendorRecord?
+    func vendors() async throws -> [VendorRecord]
+    func insertToken(_ token: TokenRecord) async throws
+    func token(_ value: String) async throws -> TokenRecord?
+    @discardableResult func deleteTokens(expiredBefore time: Date) async throws -> Int
+    func saveUser(_ user: UserRecord) async throws
+    func user(named username: String) async throws -> UserRecord?
+
+    // Ingest
+    /// Stores a batch of accepted messages in one transaction, with their consequences
+    /// (events, devices, berths, sessions, alarms, findings). Outcomes are in batch order.
+    func ingest(_ batch: [IngestCommand]) async throws -> [IngestOutcome]
+    /// Devices online but silent since `silentSince` go offline and raise a device alarm.
+    func markSilentDevicesOffline(silentSince: Date, now: Date) async throws -> [DeviceRow]
+
+    // Reads
+    func berths(_ query: BerthQuery) async throws -> [BerthRow]
+    func sessions(_ query: SessionQuery) async throws -> Page<SessionRow>
+    func events(_ query: EventQuery) async throws -> Page<EventRow>
+    func alarms(_ query: AlarmQuery) async throws -> Page<AlarmRow>
+    func devices(_ query: DeviceQuery) async throws -> [DeviceRow]
+    func findings(sender: String?, protocolName: String?) async throws -> [FindingRow]
+    func rawMessage(id: Int64) async throws -> RawMessageRow?
+    func counts() async throws -> StoreCounts
+
+    func close() async throws
+}
