@@ -10,15 +10,18 @@ public struct VendorRecord: Sendable, Hashable, Codable {
     public var keyHash: String?
     /// Accepted requests per second, 0 for no limit.
     public var rateLimit: Int
+    /// Strict conformance for this vendor even when the platform is lenient.
+    public var strict: Bool
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(code: String, name: String, category: DeviceCategory, keyHash: String?, rateLimit: Int, createdAt: Date, updatedAt: Date) {
+    public init(code: String, name: String, category: DeviceCategory, keyHash: String?, rateLimit: Int, strict: Bool = false, createdAt: Date, updatedAt: Date) {
         self.code = code
         self.name = name
         self.category = category
         self.keyHash = keyHash
         self.rateLimit = rateLimit
+        self.strict = strict
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -40,13 +40,14 @@ public final class SQLStore: Store {
     public func saveVendor(_ vendor: VendorRecord) async throws {
         try await database.execute(
             """
-            INSERT INTO vendors (code, name, category, key_hash, rate_limit, created_ms, updated_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO vendors (code, name, category, key_hash, rate_limit, strict, created_ms, updated_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category,
-                key_hash = excluded.key_hash, rate_limit = excluded.rate_limit, updated_ms = excluded.updated_ms
+                key_hash = excluded.key_hash, rate_limit = excluded.rate_limit, strict = excluded.strict,
+                updated_ms = excluded.updated_ms
             """,
             [.text(vendor.code), .text(vendor.name), .text(vendor.category.rawValue), SQLValue(vendor.keyHash),
-             SQLValue(vendor.rateLimit), SQLValue(vendor.createdAt), SQLValue(vendor.updatedAt)])
+             SQLValue(vendor.rateLimit), SQLValue(vendor.strict), SQLValue(vendor.createdAt), SQLValue(vendor.updatedAt)])
     }
 
     public func vendor(code: String) async throws -> VendorRecord? {
@@ -61,7 +62,7 @@ public final class SQLStore: Store {
         guard let code = row.text("code"), let category = DeviceCategory(rawValue: row.text("category") ?? "") else { return nil }
         return VendorRecord(
             code: code, name: row.text("name") ?? "", category: category, keyHash: row.text("key_hash"),
-            rateLimit: Int(row.int("rate_limit") ?? 0), createdAt: row.date("created_ms") ?? .distantPast,
+            rateLimit: Int(row.int("rate_limit") ?? 0), strict: row.bool("strict"), createdAt: row.date("created_ms") ?? .distantPast,
             updatedAt: row.date("updated_ms") ?? .distantPast)
     }
 

@@ -10,7 +10,7 @@ public enum Schema {
                 """
                 CREATE TABLE vendors (
                     code TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, key_hash TEXT,
-                    rate_limit BIGINT NOT NULL DEFAULT 0, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                    rate_limit BIGINT NOT NULL DEFAULT 0, strict BIGINT NOT NULL DEFAULT 0, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
                 """,
                 """
                 CREATE TABLE tokens (
