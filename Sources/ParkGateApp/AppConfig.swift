@@ -1,0 +1,94 @@
+import Configuration
+import Foundation
+import ParkGateStore
+import SystemPackage
+
+/// Every setting of `parkgate serve`. Resolution order: command line, then environment
+/// (`PARKGATE_` + the key in upper case with `_` for `.`, e.g. `PARKGATE_HTTP_PORT`), then the
+/// JSON config file (`<data-dir>/parkgate.json` or `--config`), then the defaults below.
+public struct AppConfig: Sendable {
+    public var dataDirectory = "./data"
+    /// `sqlite:PATH` or `postgres://…`; nil for SQLite inside the data directory.
+    public var databaseURL: String?
+    public var host = "127.0.0.1"
+    public var httpPort = 8080
+    /// Reject every documented variant with the protocol's format code.
+    public var strict = false
+    /// Largest accepted request body in bytes; larger ones get 413.
+    public var bodyLimit = 1 << 20
+    /// A whole request must arrive within this many seconds.
+    public var requestTimeout: Double = 30
+    /// Lifetime of roadside tokens in seconds (section 2 item 3).
+    public var tokenLifetime: Double = 3600
+    /// A device silent this long is marked offline and raises an alarm.
+    public var deviceSilence: Double = 600
+    /// How often to look for silent devices.
+    public var sweepInterval: Double = 30
+    /// Requests waiting for a commit before the platform answers "busy".
+    public var writeQueueCapacity = 10_000
+    public var maxBatch = 512
+    public var sqliteSynchronous = SQLiteDatabase.Synchronous.full
+    public var timeZone = "Asia/Shanghai"
+    public var vendorCacheSeconds: Double = 2
+    public var logLevel = "info"
+
+    public init() {}
+
+    public var resolvedDatabaseURL: String {
+        databaseURL ?? StoreFactory.defaultURL(dataDirectory: dataDirectory)
+    }
+
+    /// Fills every setting not given on the command line from environment, file and defaults.
+    public static func resolve(
+        commandLine: [String: String], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> AppConfig {
+        var config = AppConfig()
+        let env = EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "parkgate")
+        let early = ConfigReader(provider: env)
+        config.dataDirectory = commandLine["data.dir"] ?? early.string(forKey: "data.dir", default: config.dataDirectory)
+        let filePath = commandLine["config"] ?? early.string(forKey: "config")
+            ?? URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("parkgate.json").path
+        let file = try await FileProvider<JSONSnapshot>(filePath: FilePath(filePath), allowMissing: commandLine["config"] == nil)
+        let reader = ConfigReader(providers: [env, file])
+
+        func string(_ key: String, _ fallback: String) -> String { commandLine[key] ?? reader.string(forKey: ConfigKey(key), default: fallback) }
+        func int(_ key: String, _ fallback: Int) -> Int { commandLine[key].flatMap(Int.init) ?? reader.int(forKey: ConfigKey(key), default: fallback) }
+        func double(_ key: String, _ fallback: Double) -> Double {
+            commandLine[key].flatMap(Double.init) ?? reader.double(forKey: ConfigKey(key), default: fallback)
+        }
+        func bool(_ key: String, _ fallback: Bool) -> Bool {
+            commandLine[key].map { $0 == "true" } ?? reader.bool(forKey: ConfigKey(key), default: fallback)
+        }
+
+        config.databaseURL = commandLine["database.url"] ?? reader.string(forKey: "database.url")
+        config.host = string("http.host", config.host)
+        config.httpPort = int("http.port", config.httpPort)
+        config.strict = bool("strict", config.strict)
+        config.bodyLimit = int("http.bodyLimit", config.bodyLimit)
+        config.requestTimeout = double("http.requestTimeout", config.requestTimeout)
+        config.tokenLifetime = double("roadside.tokenLifetime", config.tokenLifetime)
+        config.deviceSilence = double("devices.silence", config.deviceSilence)
+        config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
+        config.writeQueueCapacity = int("writer.capacity", config.writeQueueCapacity)
+        config.maxBatch = int("writer.maxBatch", config.maxBatch)
+        let sync = string("sqlite.synchronous", config.sqliteSynchronous.rawValue).uppercased()
+        guard let synchronous = SQLiteDatabase.Synchronous(rawValue: sync) else {
+            throw ConfigError.invalid("sqlite.synchronous must be FULL or NORMAL, not \(sync)")
+        }
+        config.sqliteSynchronous = synchronous
+        config.timeZone = string("time.zone", config.timeZone)
+        guard TimeZone(identifier: config.timeZone) != nil else { throw ConfigError.invalid("unknown time zone \(config.timeZone)") }
+        config.vendorCacheSeconds = double("roadside.vendorCacheSeconds", config.vendorCacheSeconds)
+        config.logLevel = string("log.level", config.logLevel)
+        return config
+    }
+}
+
+public enum ConfigError: Error, CustomStringConvertible {
+    case invalid(String)
+    public var description: String {
+        switch self {
+        case .invalid(let message): message
+        }
+    }
+}

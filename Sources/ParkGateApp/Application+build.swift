@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import ParkGateModel
+import ParkGateProtocols
+import ParkGateStore
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+
+/// Builds the whole platform: store, writer, services, protocol routes, admin API.
+/// One build function for the server and the tests.
+public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+    var rootLogger = logger ?? Logger(label: "parkgate")
+    rootLogger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+    let logger = rootLogger
+    let registry = MetricsBootstrap.registry
+    let platform = try Platform.open(config, logger: logger)
+    let store = platform.store
+    let writer = GroupCommitWriter(
+        store: store, capacity: config.writeQueueCapacity, maxBatch: config.maxBatch, logger: logger)
+    let time = ChinaTime(timeZone: TimeZone(identifier: config.timeZone) ?? .gmt)
+    let ready = Mutex(false)
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.get("/health") { _, _ -> Response in
+        let isReady = ready.withLock { $0 }
+        return Response(
+            status: isReady ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: isReady ? "{\"status\":\"ok\"}" : "{\"status\":\"starting\"}")))
+    }
+    router.get("/metrics") { _, _ -> Response in
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+    let gateway = RoadsideGateway(
+        credentials: RoadsideCredentials(
+            store: store, tokenLifetime: config.tokenLifetime, vendorCacheSeconds: config.vendorCacheSeconds),
+        writer: writer, strict: config.strict, time: time, logger: logger)
+    gateway.register(on: router, bodyLimit: config.bodyLimit)
+    AdminAPI(store: store, accounts: Accounts(store: store), time: time).register(on: router)
+
+    var services: [any Service] = []
+    if let postgres = platform.postgres { services.append(postgres) }
+    services.append(writer)
+    services.append(DeviceHealthService(store: store, silence: config.deviceSilence, interval: config.sweepInterval, logger: logger))
+
+    let timeout = TimeAmount.milliseconds(Int64(config.requestTimeout * 1000))
+    var app = Application(
+        router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(timeout: timeout)])),
+        configuration: .init(address: .hostname(config.host, port: config.httpPort), serverName: "ParkGate"),
+        services: services,
+        logger: logger)
+    app.beforeServerStarts {
+        try await platform.prepare()
+        ready.withLock { $0 = true }
+        logger.info("ParkGate ready", metadata: [
+            "database": "\(store.dialect.rawValue)", "dataDirectory": "\(config.dataDirectory)", "strict": "\(config.strict)",
+        ])
+    }
+    return app
+}
+
+/// swift-metrics can be bootstrapped once per process; tests build many applications.
+enum MetricsBootstrap {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}

@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+import ParkGateStore
+import _CryptoExtras
+
+/// Operator accounts: slow salted password hashes and bearer tokens for `/api/v1`.
+public struct Accounts: Sendable {
+    public static let roles: Set<String> = ["admin", "operator", "auditor"]
+    /// PBKDF2-HMAC-SHA256 rounds (OWASP's minimum for this function).
+    static let rounds = 210_000
+    public static let tokenLifetime: TimeInterval = 12 * 3600
+
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case badRole(String), emptyPassword, badUsername
+        public var description: String {
+            switch self {
+            case .badRole(let role): "unknown role \(role); use one of \(Accounts.roles.sorted().joined(separator: ", "))"
+            case .emptyPassword: "the password must not be empty"
+            case .badUsername: "the username must be 1–64 characters without spaces"
+            }
+        }
+    }
+
+    public func addUser(username: String, password: String, role: String, now: Date = Date()) async throws {
+        guard Self.roles.contains(role) else { throw Failure.badRole(role) }
+        guard !password.isEmpty else { throw Failure.emptyPassword }
+        guard (1...64).contains(username.count), !username.contains(where: \.isWhitespace) else { throw Failure.badUsername }
+        try await store.saveUser(UserRecord(username: username, passwordHash: try Self.hash(password), role: role, createdAt: now))
+    }
+
+    /// A bearer token for valid credentials, nil otherwise.
+    public func login(username: String, password: String, now: Date = Date()) async throws -> TokenRecord? {
+        guard let user = try await store.user(named: username), Self.verify(password, against: user.passwordHash) else {
+            return nil
+        }
+        var random = SystemRandomNumberGenerator()
+        let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let token = TokenRecord(token: value, kind: "api", subject: username, issuedAt: now, expiresAt: now.addingTimeInterval(Self.tokenLifetime))
+        try await store.insertToken(token)
+        return token
+    }
+
+    /// The user a live API token belongs to.
+    public func authenticate(token: String, now: Date = Date()) async throws -> UserRecord? {
+        guard let record = try await store.token(token), record.kind == "api", record.expiresAt > now else { return nil }
+        return try await store.user(named: record.subject)
+    }
+
+    static func hash(_ password: String) throws -> String {
+        var random = SystemRandomNumberGenerator()
+        let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let key = try derive(password, salt: salt, rounds: rounds)
+        return "pbkdf2-sha256$\(rounds)$\(Data(salt).base64EncodedString())$\(key.base64EncodedString())"
+    }
+
+    static func verify(_ password: String, against stored: String) -> Bool {
+        let parts = stored.split(separator: "$")
+        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]),
+            let salt = Data(base64Encoded: String(parts[2])), let expected = Data(base64Encoded: String(parts[3])),
+            let actual = try? derive(password, salt: Array(salt), rounds: rounds)
+        else { return false }
+        // Constant-time comparison.
+        guard actual.count == expected.count else { return false }
+        return zip(actual, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    private static func derive(_ password: String, salt: [UInt8], rounds: Int) throws -> Data {
+        let key = try KDF.Insecure.PBKDF2.deriveKey(
+            from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
+        return key.withUnsafeBytes { Data($0) }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+import ParkGateStore
+import ServiceLifecycle
+
+/// Marks devices offline when they fall silent and raises a device alarm; the alarm clears
+/// when the device speaks again (in the ingest transaction). Also drops expired tokens.
+struct DeviceHealthService: Service {
+    let store: any Store
+    let silence: TimeInterval
+    let interval: TimeInterval
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await sweep(now: Date())
+            } catch {
+                logger.error("device health sweep failed: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
+        }
+    }
+
+    func sweep(now: Date) async throws {
+        let offline = try await store.markSilentDevicesOffline(silentSince: now.addingTimeInterval(-silence), now: now)
+        for device in offline {
+            logger.warning("device offline", metadata: ["vendor": "\(device.vendor)", "devCode": "\(device.devCode)"])
+        }
+        try await store.deleteTokens(expiredBefore: now.addingTimeInterval(-86_400))
+    }
+}
