@@ -90,6 +90,7 @@ let package = Package(
             name: "parkgate",
             dependencies: [
                 "ParkGateApp",
+                "ParkGateClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -99,6 +100,12 @@ let package = Package(
             dependencies: ["ParkGateProtocols"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ParkGateTestSupport",
+            dependencies: ["ParkGateStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/ParkGateTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ParkGateModelTests",
             dependencies: ["ParkGateModel"],
@@ -106,12 +113,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ParkGateStoreTests",
-            dependencies: ["ParkGateStore"],
+            dependencies: ["ParkGateStore", "ParkGateTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ParkGateProtocolsTests",
-            dependencies: ["ParkGateProtocols"],
+            dependencies: ["ParkGateProtocols", "ParkGateTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -119,6 +126,7 @@ let package = Package(
             dependencies: [
                 "ParkGateApp",
                 "ParkGateClient",
+                "ParkGateTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

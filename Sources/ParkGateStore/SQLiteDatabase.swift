@@ -28,14 +28,30 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     public func migrate(_ migrations: [Migration]) async throws {
-        var migrator = DatabaseMigrator()
+        nonisolated(unsafe) var migrator = DatabaseMigrator()
         for migration in migrations {
             let statements = migration.statements(.sqlite)
             migrator.registerMigration(migration.name) { db in
                 for sql in statements { try db.execute(sql: sql) }
             }
         }
-        try migrator.migrate(pool)
+        let pool = self.pool
+        // GRDB's migrator is synchronous and waits on a barrier for the pool's readers: keep
+        // that wait off Swift's cooperative threads, which those readers may need to finish.
+        try await Self.onOwnThread { try migrator.migrate(pool) }
+    }
+
+    static func onOwnThread(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try work()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
     }
 
     public func transaction(_ statements: [SQLStatement]) async throws -> [Int] {

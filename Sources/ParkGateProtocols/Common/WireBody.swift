@@ -119,7 +119,7 @@ enum Multipart {
             guard let contentEnd = find(nextDelimiter, in: body, from: contentStart) else {
                 throw .badEncoding("multipart part without closing boundary")
             }
-            for line in headers.split(whereSeparator: { $0 == "\r" || $0 == "\n" })
+            for line in headers.split(whereSeparator: \.isNewline)
             where line.lowercased().hasPrefix("content-disposition:") {
                 if WireBody.parameter("name", inHeader: String(line)) == name {
                     return Array(body[contentStart..<contentEnd])

@@ -1,0 +1,165 @@
+import Foundation
+import ParkGateModel
+import ParkGateStore
+import ParkGateTestSupport
+import Testing
+
+/// The `Store` contract, run unchanged against SQLite and PostgreSQL.
+extension Backend: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+}
+
+@Suite struct StoreContractTests {
+    static let base = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func command(
+        _ flowId: String, kind: Observation, ps: String = "P1", plate: String? = nil, at offset: TimeInterval = 0,
+        vendor: String = "109", dev: String = "D1", entry: Date? = nil, hash: String? = nil
+    ) -> IngestCommand {
+        let event = DetectionEvent(
+            protocolName: "roadside", messageId: flowId, vendor: vendor, deviceCode: dev,
+            berth: BerthKey(parkCode: "PK", psCode: ps), observation: kind, plate: plate.map { Plate(number: $0, kind: "02") },
+            eventTime: base.addingTimeInterval(offset), eventTimeText: "x", entryTime: entry, receivedAt: base.addingTimeInterval(offset))
+        let raw = RawMessage(
+            protocolName: "roadside", sender: vendor, interface: "/park/camera", messageId: flowId,
+            contentHash: hash ?? flowId, body: "{}", receivedAt: base.addingTimeInterval(offset))
+        return IngestCommand(raw: raw, event: event, findings: [])
+    }
+
+    @Test(arguments: Backend.available)
+    func vendorsSeedAndUpdate(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            try await store.seedVendors(RoadsideVendorTable.rows, at: Self.base)
+            try await store.seedVendors(RoadsideVendorTable.rows, at: Self.base)
+            var vendors = try await store.vendors()
+            #expect(vendors.count == 12)
+            #expect(vendors.allSatisfy { $0.keyHash == nil })
+            var vendor = try #require(try await store.vendor(code: "102"))
+            #expect(vendor.category == .geomagnetic)
+            vendor.keyHash = "abc"
+            vendor.rateLimit = 5
+            vendor.strict = true
+            try await store.saveVendor(vendor)
+            vendors = try await store.vendors()
+            let saved = try #require(vendors.first { $0.code == "102" })
+            #expect(saved.keyHash == "abc" && saved.rateLimit == 5 && saved.strict)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func tokensAndUsers(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let token = TokenRecord(token: "T1", kind: "roadside", subject: "102", issuedAt: Self.base, expiresAt: Self.base.addingTimeInterval(60))
+            try await store.insertToken(token)
+            #expect(try await store.token("T1") == token)
+            #expect(try await store.token("T2") == nil)
+            #expect(try await store.deleteTokens(expiredBefore: Self.base.addingTimeInterval(61)) == 1)
+            #expect(try await store.token("T1") == nil)
+            try await store.saveUser(UserRecord(username: "a", passwordHash: "h", role: "admin", createdAt: Self.base))
+            #expect(try await store.user(named: "a")?.role == "admin")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func ingestIsIdempotentAndBuildsSessions(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let outcomes = try await store.ingest([
+                Self.command("F1", kind: .passage(entering: true), plate: "京A12345"),
+                Self.command("F1", kind: .passage(entering: true), plate: "京A12345"),
+                Self.command("F2", kind: .passage(entering: false), plate: "京A12345", at: 600),
+            ])
+            #expect(outcomes.count == 3)
+            guard case .stored = outcomes[0], case .duplicate(sameContent: true) = outcomes[1], case .stored = outcomes[2] else {
+                Issue.record("unexpected outcomes \(outcomes)")
+                return
+            }
+            // A repeat in a later batch, with different content, keeps the first copy.
+            let again = try await store.ingest([Self.command("F1", kind: .passage(entering: false), hash: "other")])
+            #expect(again == [.duplicate(sameContent: false)])
+            let events = try await store.events(EventQuery())
+            #expect(events.items.count == 2)
+            let sessions = try await store.sessions(SessionQuery())
+            #expect(sessions.items.count == 1)
+            let session = try #require(sessions.items.first)
+            #expect(session.status == "closed")
+            #expect(session.durationSeconds == 600)
+            #expect(session.plate == "京A12345")
+            let findings = try await store.findings(sender: "109", protocolName: "roadside")
+            #expect(findings.map(\.rule).contains { $0.contains("reused") })
+            let berth = try #require(try await store.berths(BerthQuery(parkCode: "PK")).first)
+            #expect(!berth.occupied)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func exitCarryingInTimeWithoutEntryRecordsClosedSession(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            _ = try await store.ingest([
+                Self.command("E1", kind: .passage(entering: false), plate: "沪B1", at: 3600, entry: Self.base)
+            ])
+            let session = try #require(try await store.sessions(SessionQuery()).items.first)
+            #expect(session.status == "closed")
+            #expect(session.durationSeconds == 3600)
+            #expect(session.entryTime == Self.base)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func lateEventsDoNotTurnBerthBack(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            _ = try await store.ingest([Self.command("M2", kind: .occupancy(occupied: true), at: 100)])
+            _ = try await store.ingest([Self.command("M1", kind: .occupancy(occupied: false), at: 50)])
+            let berth = try #require(try await store.berths(BerthQuery()).first)
+            #expect(berth.occupied)
+            #expect(try await store.events(EventQuery()).items.count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func alarmsLinkToPassagesAndDevicesGoOfflineAndBack(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            _ = try await store.ingest([
+                Self.command("10910000000000000007", kind: .passage(entering: true), plate: "A1"),
+                Self.command("10940000000000000007", kind: .parkingAlarm(code: "1", level: "2"), at: 5),
+            ])
+            let parking = try #require(try await store.alarms(AlarmQuery(kind: "parking")).items.first)
+            let entry = try #require(try await store.events(EventQuery(kind: "entry")).items.first)
+            #expect(parking.eventId == entry.id)
+
+            let offline = try await store.markSilentDevicesOffline(silentSince: Self.base.addingTimeInterval(10), now: Self.base.addingTimeInterval(20))
+            #expect(offline.map(\.devCode) == ["D1"])
+            #expect(try await store.devices(DeviceQuery(online: false)).count == 1)
+            #expect(try await store.alarms(AlarmQuery(kind: "device-offline", status: "open")).items.count == 1)
+            // Repeating the sweep raises nothing new.
+            #expect(try await store.markSilentDevicesOffline(silentSince: Self.base.addingTimeInterval(10), now: Self.base.addingTimeInterval(30)).isEmpty)
+
+            _ = try await store.ingest([Self.command("X3", kind: .occupancy(occupied: true), at: 40)])
+            #expect(try await store.devices(DeviceQuery(online: true)).count == 1)
+            #expect(try await store.alarms(AlarmQuery(kind: "device-offline", status: "open")).items.isEmpty)
+            #expect(try await store.alarms(AlarmQuery(kind: "device-offline", status: "cleared")).items.count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func eventPagingAndFilters(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let batch = (0..<25).map { Self.command("P\($0)", kind: .occupancy(occupied: $0 % 2 == 0), ps: "S\($0 % 5)", at: Double($0)) }
+            _ = try await store.ingest(batch)
+            var seen: [String] = []
+            var cursor: Int64?
+            repeat {
+                let page = try await store.events(EventQuery(limit: 10, before: cursor))
+                seen += page.items.map(\.flowId)
+                cursor = page.nextCursor.flatMap(Int64.init)
+            } while cursor != nil
+            #expect(seen.count == 25)
+            #expect(Set(seen).count == 25)
+            #expect(try await store.events(EventQuery(psCode: "S3")).items.count == 5)
+            #expect(try await store.events(EventQuery(flowId: "P7")).items.map(\.flowId) == ["P7"])
+            let window = try await store.events(EventQuery(from: Self.base.addingTimeInterval(5), to: Self.base.addingTimeInterval(9)))
+            #expect(window.items.count == 5)
+            let counts = try await store.counts()
+            #expect(counts.events == 25 && counts.rawMessages == 25)
+        }
+    }
+}
