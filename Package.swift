@@ -96,6 +96,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "ParkGateCeiling",
+            dependencies: ["ParkGateProtocols", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/Ceiling",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "ParkGateFuzz",
             dependencies: ["ParkGateProtocols"],
             swiftSettings: swiftSettings

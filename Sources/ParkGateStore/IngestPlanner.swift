@@ -13,6 +13,28 @@ struct IngestState {
     var seen: [MessageKey: String] = [:]
     var berths: [BerthKey: BerthSnapshot] = [:]
     var openSessions: [SessionKey: OpenSession] = [:]
+
+    init() {}
+
+    /// From the rows of the store's three reads (messages by id, berths and open sessions by `ps_code`).
+    init(messages: [SQLRow], berths berthRows: [SQLRow], openSessions sessionRows: [SQLRow]) {
+        for row in messages {
+            let key = MessageKey(sender: row.text("sender") ?? "", interface: row.text("interface") ?? "", messageId: row.text("message_id") ?? "")
+            seen[key] = row.text("content_hash") ?? ""
+        }
+        for row in berthRows {
+            let key = BerthKey(parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? "")
+            berths[key] = BerthSnapshot(
+                occupied: row.bool("occupied"), plate: row.text("plate"), since: row.date("since_ms") ?? .distantPast,
+                lastEventTime: row.date("last_event_ms") ?? .distantPast, deviceCode: row.text("dev_code") ?? "",
+                vendor: row.text("vendor") ?? "")
+        }
+        for row in sessionRows {
+            let key = SessionKey(
+                vendor: row.text("vendor") ?? "", berth: BerthKey(parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? ""))
+            openSessions[key] = OpenSession(id: row.int("id") ?? 0, plate: row.text("plate"), entryTime: row.date("entry_ms") ?? .distantPast)
+        }
+    }
 }
 
 /// Turns a batch of accepted messages into the SQL that stores them and their consequences,
@@ -47,7 +69,8 @@ struct IngestPlanner {
         state.seen[key] = raw.contentHash
         let rawId = ids.next(now: raw.receivedAt)
         let eventId = ids.next(now: raw.receivedAt)
-        let findingsJSON = command.findings.isEmpty ? nil : Self.json(command.findings.map { ["field": $0.field, "rule": $0.rule, "example": $0.example] })
+        let findingsJSON = command.findings.isEmpty
+            ? nil : "[" + command.findings.map { JSONText.object([("field", $0.field), ("rule", $0.rule), ("example", $0.example)]) }.joined(separator: ",") + "]"
         statements.append(SQLStatement(
             """
             INSERT INTO raw_messages (id, protocol, sender, interface, message_id, content_hash, body, received_ms, findings)
@@ -85,7 +108,8 @@ struct IngestPlanner {
              .text(event.deviceCode), .text(event.berth.parkCode), .text(event.berth.psCode), .text(event.messageId),
              .text(Self.linkKey(event.messageId, vendor: event.vendor)), SQLValue(event.plate?.number),
              SQLValue(event.plate?.kind), SQLValue(event.confidence), SQLValue(event.eventTime),
-             .text(event.eventTimeText), SQLValue(event.entryTime), SQLValue(event.receivedAt), .text(Self.json(data))]))
+             .text(event.eventTimeText), SQLValue(event.entryTime), SQLValue(event.receivedAt),
+             .text(JSONText.object(data.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))]))
     }
 
     private mutating func applyConsequences(of event: DetectionEvent, eventId: Int64) {
@@ -225,12 +249,5 @@ struct IngestPlanner {
             return String(messageId.prefix(3)) + String(messageId.suffix(16))
         }
         return messageId
-    }
-
-    static func json(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }

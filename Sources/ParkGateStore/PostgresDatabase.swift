@@ -78,19 +78,43 @@ public final class PostgresDatabase: SQLDatabase, Service {
 
     public func query(_ statement: SQLStatement) async throws -> [SQLRow] {
         do {
-            let rows = try await client.query(statement.postgresQuery, logger: logger)
-            var result: [SQLRow] = []
-            for try await row in rows {
-                var values: [String: SQLValue] = [:]
-                for cell in row {
-                    values[cell.columnName.lowercased()] = SQLValue(cell: cell)
-                }
-                result.append(SQLRow(values: values))
-            }
-            return result
+            return try await Self.rows(try await client.query(statement.postgresQuery, logger: logger))
         } catch let error as PSQLError {
             throw StoreError.database(String(reflecting: error))
         }
+    }
+
+    public func readModifyWrite<T: Sendable>(
+        reads: [SQLStatement], _ plan: @Sendable ([[SQLRow]]) throws -> (writes: [SQLStatement], result: T)
+    ) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                var rows: [[SQLRow]] = []
+                for statement in reads {
+                    rows.append(try await Self.rows(try await connection.query(statement.postgresQuery, logger: logger)))
+                }
+                let (writes, result) = try plan(rows)
+                for statement in writes {
+                    _ = try await connection.query(statement.postgresQuery, logger: logger).get()
+                }
+                return result
+            }
+        } catch let error as PSQLError {
+            if error.serverInfo?[.sqlState]?.hasPrefix("23") == true {
+                throw StoreError.conflict(String(reflecting: error))
+            }
+            throw StoreError.database(String(reflecting: error))
+        }
+    }
+
+    static func rows(_ sequence: PostgresRowSequence) async throws -> [SQLRow] {
+        var result: [SQLRow] = []
+        for try await row in sequence {
+            var values: [String: SQLValue] = [:]
+            for cell in row { values[cell.columnName.lowercased()] = SQLValue(cell: cell) }
+            result.append(SQLRow(values: values))
+        }
+        return result
     }
 
     public func close() async throws {}

@@ -74,6 +74,12 @@ public protocol SQLDatabase: Sendable {
     func transaction(_ statements: [SQLStatement]) async throws -> [Int]
     /// Runs a query outside any write transaction.
     func query(_ statement: SQLStatement) async throws -> [SQLRow]
+    /// One transaction that reads, decides from what it read, and writes: `plan` gets the rows
+    /// of each read and returns the statements to run and the caller's result. Reads see the
+    /// transaction's own snapshot (and, in SQLite, the writer's warm page cache).
+    func readModifyWrite<T: Sendable>(
+        reads: [SQLStatement], _ plan: @Sendable ([[SQLRow]]) throws -> (writes: [SQLStatement], result: T)
+    ) async throws -> T
     func close() async throws
 }
 

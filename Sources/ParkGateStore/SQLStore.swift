@@ -119,47 +119,23 @@ public final class SQLStore: Store {
     }
 
     private func ingestOnce(_ batch: [IngestCommand]) async throws -> [IngestOutcome] {
-        var planner = IngestPlanner(ids: ids, state: try await loadState(for: batch))
-        for command in batch { planner.plan(command) }
-        if !planner.statements.isEmpty {
-            try await database.transaction(planner.statements)
-        }
-        return planner.outcomes
-    }
-
-    private func loadState(for batch: [IngestCommand]) async throws -> IngestState {
-        var state = IngestState()
         let messageIds = Array(Set(batch.map(\.raw.messageId)))
-        for row in try await database.query(
-            "SELECT sender, interface, message_id, content_hash FROM raw_messages WHERE message_id IN \(Self.placeholders(messageIds.count))",
-            messageIds.map(SQLValue.text))
-        {
-            let key = IngestState.MessageKey(
-                sender: row.text("sender") ?? "", interface: row.text("interface") ?? "", messageId: row.text("message_id") ?? "")
-            state.seen[key] = row.text("content_hash") ?? ""
+        let psBinds = Array(Set(batch.map(\.event.berth.psCode))).map(SQLValue.text)
+        let reads = [
+            SQLStatement(
+                "SELECT sender, interface, message_id, content_hash FROM raw_messages WHERE message_id IN \(Self.placeholders(messageIds.count))",
+                messageIds.map(SQLValue.text)),
+            SQLStatement("SELECT * FROM berths WHERE ps_code IN \(Self.placeholders(psBinds.count))", psBinds),
+            SQLStatement(
+                "SELECT id, vendor, park_code, ps_code, plate, entry_ms FROM sessions WHERE status = 'open' AND ps_code IN \(Self.placeholders(psBinds.count))",
+                psBinds),
+        ]
+        let ids = self.ids
+        return try await database.readModifyWrite(reads: reads) { rows in
+            var planner = IngestPlanner(ids: ids, state: IngestState(messages: rows[0], berths: rows[1], openSessions: rows[2]))
+            for command in batch { planner.plan(command) }
+            return (planner.statements, planner.outcomes)
         }
-        let psCodes = Array(Set(batch.map(\.event.berth.psCode)))
-        let psBinds = psCodes.map(SQLValue.text)
-        for row in try await database.query(
-            "SELECT * FROM berths WHERE ps_code IN \(Self.placeholders(psCodes.count))", psBinds)
-        {
-            let key = BerthKey(parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? "")
-            state.berths[key] = BerthSnapshot(
-                occupied: row.bool("occupied"), plate: row.text("plate"), since: row.date("since_ms") ?? .distantPast,
-                lastEventTime: row.date("last_event_ms") ?? .distantPast, deviceCode: row.text("dev_code") ?? "",
-                vendor: row.text("vendor") ?? "")
-        }
-        for row in try await database.query(
-            "SELECT id, vendor, park_code, ps_code, plate, entry_ms FROM sessions WHERE status = 'open' AND ps_code IN \(Self.placeholders(psCodes.count))",
-            psBinds)
-        {
-            let key = IngestState.SessionKey(
-                vendor: row.text("vendor") ?? "",
-                berth: BerthKey(parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? ""))
-            state.openSessions[key] = OpenSession(
-                id: row.int("id") ?? 0, plate: row.text("plate"), entryTime: row.date("entry_ms") ?? .distantPast)
-        }
-        return state
     }
 
     static func placeholders(_ count: Int) -> String {

@@ -19,6 +19,7 @@ public final class SQLiteDatabase: SQLDatabase {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -72,17 +73,36 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    public func readModifyWrite<T: Sendable>(
+        reads: [SQLStatement], _ plan: @Sendable ([[SQLRow]]) throws -> (writes: [SQLStatement], result: T)
+    ) async throws -> T {
+        do {
+            return try await pool.write { db in
+                let rows = try reads.map { try Self.fetch($0, db) }
+                let (writes, result) = try plan(rows)
+                for statement in writes {
+                    try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.binds.map(\.databaseValue)))
+                }
+                return result
+            }
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_CONSTRAINT { throw StoreError.conflict(error.description) }
+            throw StoreError.database(error.description)
+        }
+    }
+
+    static func fetch(_ statement: SQLStatement, _ db: Database) throws -> [SQLRow] {
+        let prepared = try db.cachedStatement(sql: statement.sql)
+        return try Row.fetchAll(prepared, arguments: StatementArguments(statement.binds.map(\.databaseValue))).map { row in
+            var values: [String: SQLValue] = [:]
+            for (column, value) in row { values[column.lowercased()] = SQLValue(value) }
+            return SQLRow(values: values)
+        }
+    }
+
     public func query(_ statement: SQLStatement) async throws -> [SQLRow] {
         do {
-            return try await pool.read { db in
-                let prepared = try db.cachedStatement(sql: statement.sql)
-                let rows = try Row.fetchAll(prepared, arguments: StatementArguments(statement.binds.map(\.databaseValue)))
-                return rows.map { row in
-                    var values: [String: SQLValue] = [:]
-                    for (column, value) in row { values[column.lowercased()] = SQLValue(value) }
-                    return SQLRow(values: values)
-                }
-            }
+            return try await pool.read { db in try Self.fetch(statement, db) }
         } catch let error as DatabaseError {
             throw StoreError.database(error.description)
         }

@@ -26,10 +26,21 @@ final class SlowDatabase: SQLDatabase {
     func close() async throws { try await inner.close() }
 
     func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
+        try await slowDown()
+        return try await inner.transaction(statements)
+    }
+
+    func readModifyWrite<T: Sendable>(
+        reads: [SQLStatement], _ plan: @Sendable ([[SQLRow]]) throws -> (writes: [SQLStatement], result: T)
+    ) async throws -> T {
+        try await slowDown()
+        return try await inner.readModifyWrite(reads: reads, plan)
+    }
+
+    private func slowDown() async throws {
         try await Task.sleep(for: delay)
         transactions.withLock { $0 += 1 }
         if failing.withLock({ $0 }) { throw StoreError.database("disk on fire") }
-        return try await inner.transaction(statements)
     }
 }
 

@@ -2,7 +2,7 @@ import Hummingbird
 import NIOCore
 
 /// Reading request bodies under the configured size limit, shared by every protocol.
-public enum RequestBody {
+public enum HTTPExchange {
     public struct TooLarge: Error {}
 
     /// The whole body, or `TooLarge` as soon as the declared or received size passes `limit`

@@ -73,12 +73,12 @@ struct AnyJSON: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
+        if let string = try? container.decode(String.self) {
+            value = .string(string)
+        } else if container.decodeNil() {
             value = .null
         } else if let bool = try? container.decode(Bool.self) {
             value = .bool(bool)
-        } else if let string = try? container.decode(String.self) {
-            value = .string(string)
         } else if let number = try? container.decode(Double.self) {
             value = .number(String(number))
         } else if (try? container.decode([AnyJSON].self)) != nil {
@@ -90,27 +90,3 @@ struct AnyJSON: Decodable {
     }
 }
 
-/// Writing JSON text by hand for the hot answers (a few fixed shapes).
-public enum JSONText {
-    public static func quote(_ string: String) -> String {
-        var out = "\""
-        out.reserveCapacity(string.utf8.count + 2)
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20: out += String(format: "\\u%04x", s.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    /// `{"k":"v",…}` from ordered string pairs.
-    public static func object(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { quote($0.0) + ":" + quote($0.1) }.joined(separator: ",") + "}"
-    }
-}

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import ParkGateModel
 import ParkGateStore
+import Synchronization
 
 /// The roadside platform's request handling, independent of the HTTP framework: bytes in,
 /// the protocol's answer out, storage through the group-commit writer.
@@ -24,7 +25,11 @@ public struct RoadsideGateway: Sendable {
         self.logger = logger
     }
 
-    public func handle(_ endpoint: RoadsideEndpoint, contentType: String?, body: [UInt8], now: Date = Date()) async -> RoadsideReply {
+    /// `requestLogger` carries the request's metadata (its id) into the log lines.
+    public func handle(
+        _ endpoint: RoadsideEndpoint, contentType: String?, body: [UInt8], now: Date = Date(), requestLogger: Logger? = nil
+    ) async -> RoadsideReply {
+        let logger = requestLogger ?? self.logger
         let reply: RoadsideReply
         do {
             reply = try await process(endpoint, contentType: contentType, body: body, now: now)
@@ -34,11 +39,15 @@ public struct RoadsideGateway: Sendable {
             logger.error("roadside \(endpoint.rawValue): \(error)")
             reply = RoadsideReply(code: .serverError, msg: "服务端后台错误: storage failed, nothing was stored")
         }
-        Counter(label: "parkgate_roadside_replies_total", dimensions: [("endpoint", endpoint.rawValue), ("code", reply.code.rawValue)])
-            .increment()
+        ReplyCounters.shared.increment(endpoint: endpoint, code: reply.code)
         if reply.code != .success {
             logger.info("roadside rejected", metadata: [
                 "interface": "\(endpoint.path)", "code": "\(reply.code.rawValue)", "reason": "\(reply.msg)",
+                "flowId": "\(reply.content.first { $0.0 == "flowId" }?.1 ?? "")",
+            ])
+        } else {
+            logger.debug("roadside accepted", metadata: [
+                "interface": "\(endpoint.path)", "flowId": "\(reply.content.first { $0.0 == "flowId" }?.1 ?? "")",
             ])
         }
         return reply
@@ -47,10 +56,10 @@ public struct RoadsideGateway: Sendable {
     private func process(_ endpoint: RoadsideEndpoint, contentType: String?, body: [UInt8], now: Date) async throws -> RoadsideReply {
         let members = try RoadsideDecoder.members(contentType: contentType, body: body)
         // Strictness can be set per vendor, so find the vendor the message claims first.
-        let claimed = members.first { $0.key.trimmingCharacters(in: .whitespaces) == "comType" }
+        let claimed = members.first { $0.key.trimmedSpaces == "comType" }
         var vendorStrict = false
         if case .string(let code)? = claimed?.value {
-            vendorStrict = try await credentials.vendor(code.trimmingCharacters(in: .whitespaces), now: now)?.strict ?? false
+            vendorStrict = try await credentials.vendor(code.trimmedSpaces, now: now)?.strict ?? false
         }
         var message = try RoadsideValidator(strict: strict || vendorStrict, time: time).validate(members, endpoint: endpoint)
         if endpoint == .token { return try await issueToken(message, now: now) }
@@ -121,7 +130,7 @@ public struct RoadsideGateway: Sendable {
         let endpoint = message.endpoint
         let canonical = message.fields.sorted { $0.key < $1.key }.filter { $0.key != "token" }
             .map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
-        let hash = SHA256.hash(data: Data(canonical.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let hash = JSONText.hex(SHA256.hash(data: Data(canonical.utf8)).prefix(16))
         let jdata = (try? WireBody.parameter("jdata", in: body, encoding: WireBody.encoding(contentType: contentType, body: body)))
             .map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: body, as: UTF8.self)
         let raw = RawMessage(
@@ -170,5 +179,23 @@ public struct RoadsideGateway: Sendable {
             eventTime: time.parseCompact(timeText) ?? now, eventTimeText: timeText,
             entryTime: message["inTime"].flatMap(time.parseCompact), batteryLevel: message["devElec"],
             receivedAt: now, attributes: attributes)
+    }
+}
+
+/// One counter per endpoint and code, made once (making a swift-metrics counter per request
+/// costs a registry lookup).
+final class ReplyCounters: Sendable {
+    static let shared = ReplyCounters()
+    private let counters = Mutex<[String: Counter]>([:])
+
+    func increment(endpoint: RoadsideEndpoint, code: RoadsideResponseCode) {
+        let key = endpoint.rawValue + "|" + code.rawValue
+        let counter = counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: "parkgate_roadside_replies_total", dimensions: [("endpoint", endpoint.rawValue), ("code", code.rawValue)])
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
     }
 }

@@ -7,12 +7,12 @@ extension RoadsideGateway {
             router.post(RouterPath(endpoint.path)) { request, context -> Response in
                 let body: [UInt8]
                 do {
-                    body = try await RequestBody.read(request, limit: bodyLimit)
-                } catch is RequestBody.TooLarge {
-                    return RequestBody.tooLargeResponse(limit: bodyLimit)
+                    body = try await HTTPExchange.read(request, limit: bodyLimit)
+                } catch is HTTPExchange.TooLarge {
+                    return HTTPExchange.tooLargeResponse(limit: bodyLimit)
                 }
-                let reply = await handle(endpoint, contentType: request.headers[.contentType], body: body)
-                return RequestBody.json(reply.json)
+                let reply = await handle(endpoint, contentType: request.headers[.contentType], body: body, requestLogger: context.logger)
+                return HTTPExchange.json(reply.json)
             }
         }
     }

@@ -38,8 +38,8 @@ public struct RoadsideValidator: Sendable {
         let known = Dictionary(uniqueKeysWithValues: table.map { ($0.name, $0) })
         var message = RoadsideMessage(endpoint: endpoint, fields: [:], findings: [])
         var flowId: String?
-        if case .string(let value)? = members.first(where: { $0.key.trimmingCharacters(in: .whitespaces) == "flowId" })?.value {
-            flowId = value.trimmingCharacters(in: .whitespaces)
+        if case .string(let value)? = members.first(where: { $0.key.trimmedSpaces == "flowId" })?.value {
+            flowId = value.trimmedSpaces
         }
 
         func deviation(_ field: String, _ rule: String, _ example: String) {
@@ -51,7 +51,7 @@ public struct RoadsideValidator: Sendable {
 
         var nulls: [String] = []
         for (rawKey, value) in members {
-            var name = rawKey.trimmingCharacters(in: .whitespacesAndNewlines)
+            var name = rawKey.trimmedSpaces
             if name != rawKey { deviation(name, "key written with surrounding spaces", "\"\(rawKey)\"") }
             if let canonical = RoadsideEndpoint.aliases[name], known[canonical] != nil {
                 deviation(canonical, "sent as \(name), the key of the document's example, not the table's \(canonical)", name)
@@ -67,7 +67,7 @@ public struct RoadsideValidator: Sendable {
             }
             switch value {
             case .string(let text):
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = text.trimmedSpaces
                 if trimmed != text, !trimmed.isEmpty {
                     deviation(name, "value written with surrounding spaces", text)
                 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Ingest benchmark: ParkGate's /park/msensor (durable, acknowledged after commit) against a bare
+# Hummingbird route that decodes the same body and stores nothing (the ceiling), measured in the
+# same run on the same machine.
+#
+#   Benchmarks/run.sh                 SQLite (FULL and NORMAL) and PostgreSQL
+#   DURATION=20 CONNS="16 64" Benchmarks/run.sh
+#
+# Pinned runs: the server (and PostgreSQL) on core 0, wrk on core 1. Primary figure: acknowledged
+# requests per server CPU-second (robust on a shared machine). Then a whole-machine run (no
+# pinning) for absolute throughput, and a paced run at half the peak rate for latency.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-packages wrk libsqlite3-dev postgresql curl
+swift build -c release --product parkgate >/dev/null
+swift build -c release --product ParkGateCeiling >/dev/null
+bin=.build/release
+duration=${DURATION:-10}
+conns=${CONNS:-"8 32 128"}
+port=18480
+work=$(mktemp -d /tmp/parkgate-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  scripts/throwaway-postgres stop "$work/pg" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+hz=$(getconf CLK_TCK)
+run_id=0
+
+cpu_ticks() {  # utime+stime of the given pids, in clock ticks
+  local total=0
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+postgres_pids() { pgrep -u postgres -f "postgres" | tr '\n' ' '; }
+
+wait_health() {
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "server did not come up" >&2; return 1
+}
+
+# measure LABEL CONNECTIONS WRK_TASKSET SERVER_PIDS… ; prints one table row, sets last_rps/last_per_cpu
+measure() {
+  local label=$1 c=$2 wrk_cpu=$3; shift 3
+  local server_pids=("$@")
+  run_id=$((run_id + 1))
+  local before after out
+  before=$(cpu_ticks "${server_pids[@]}")
+  out=$(RUN=$run_id CONNECTIONS=$c ${wrk_cpu:+taskset -c $wrk_cpu} wrk -t 1 -c "$c" -d "${duration}s" --timeout 10s \
+        -s Benchmarks/msensor.lua "http://127.0.0.1:$port/park/msensor" | grep '^RESULT')
+  after=$(cpu_ticks "${server_pids[@]}")
+  eval "$(echo "$out" | sed 's/^RESULT //' | tr ' ' '\n' | sed 's/^/local /')"
+  local seconds cpu
+  seconds=$(echo "scale=3; $duration_us / 1000000" | bc)
+  cpu=$(echo "scale=3; ($after - $before) / $hz" | bc)
+  last_rps=$(echo "scale=0; $acked / $seconds" | bc)
+  last_per_cpu=$(echo "scale=0; $acked / ($cpu + 0.001)" | bc)
+  printf "| %-22s | %5s | %8s | %8s | %7s | %7s | %6s | %9s | %8s |\n" "$label" "$c" "$last_rps" "$acked" \
+    "$(echo "scale=2; $p50_us/1000" | bc)" "$(echo "scale=2; $p99_us/1000" | bc)" "$cpu" "$last_per_cpu" "$((refused + errors))"
+}
+
+header() {
+  echo "| run | conns | acked/s | acked | p50 ms | p99 ms | server CPU s | acked/CPU-s | refused+errors |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+}
+
+start_ceiling() {
+  taskset -c 0 "$bin/ParkGateCeiling" "$port" >/dev/null 2>&1 &
+  server=$!; pids+=("$server"); wait_health_ceiling
+}
+wait_health_ceiling() {
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null -d 'jdata={"flowId":"1"}' "http://127.0.0.1:$port/park/msensor" && return 0; sleep 0.1
+  done
+}
+
+start_parkgate() {  # DATABASE_URL SYNCHRONOUS TASKSET
+  local dir="$work/data-$run_id-$RANDOM"
+  "$bin/parkgate" vendor add --data-dir "$dir" ${1:+--database "$1"} --code 102 --key BENCHKEY >/dev/null
+  ${3:+taskset -c $3} "$bin/parkgate" serve --data-dir "$dir" ${1:+--database "$1"} --http-port "$port" \
+    --sqlite-synchronous "$2" --log-level error &
+  server=$!; pids+=("$server"); wait_health
+  TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
+    "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
+  export TOKEN
+}
+stop_server() { kill -TERM "$server"; wait "$server" 2>/dev/null || true; }
+
+echo "ParkGate ingest benchmark: $(date -u +%FT%TZ), $(nproc) cores, ${duration}s per run, wrk 1 thread"
+echo
+echo "### Pinned: server on core 0, wrk on core 1"
+header
+declare -A ceiling
+start_ceiling
+for c in $conns; do TOKEN=x measure "ceiling (no storage)" "$c" 1 "$server"; ceiling[$c]=$last_per_cpu; done
+stop_server
+
+declare -A peak
+for sync in FULL NORMAL; do
+  start_parkgate "" "$sync" 0
+  for c in $conns; do
+    measure "SQLite $sync" "$c" 1 "$server"
+    echo "|   ratio to ceiling per CPU-s | | | | | | | $(echo "scale=2; $last_per_cpu / ${ceiling[$c]}" | bc) | |"
+    [ "$sync" = FULL ] && peak[$c]=$last_rps
+  done
+  stop_server
+done
+
+pg_url=$(taskset -c 0 scripts/throwaway-postgres start "$work/pg")
+dbn=0
+for c in $conns; do
+  dbn=$((dbn + 1))
+  psql "$pg_url" -qc "CREATE DATABASE bench$dbn" >/dev/null
+  start_parkgate "${pg_url%/postgres}/bench$dbn" FULL 0
+  # shellcheck disable=SC2046
+  measure "PostgreSQL" "$c" 1 "$server" $(postgres_pids)
+  echo "|   ratio to ceiling per CPU-s | | | | | | | $(echo "scale=2; $last_per_cpu / ${ceiling[$c]}" | bc) | |"
+  stop_server
+done
+scripts/throwaway-postgres stop "$work/pg"
+
+echo
+echo "### Whole machine (no pinning), SQLite FULL"
+header
+best=0
+start_parkgate "" FULL ""
+for c in $conns; do
+  measure "SQLite FULL, 2 cores" "$c" "" "$server"
+  [ "$last_rps" -gt "$best" ] && best=$last_rps && best_c=$c
+done
+echo
+echo "### Paced at half of the peak ($best acked/s → $((best / 2))/s), SQLite FULL, 2 cores"
+header
+RATE=$((best / 2)) measure "half peak" "$best_c" "" "$server"
+stop_server
