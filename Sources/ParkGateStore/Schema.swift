@@ -5,7 +5,7 @@
 /// paging cursors.
 public enum Schema {
     public static let migrations: [Migration] = [
-        Migration(name: "0001-foundation") { _ in
+        Migration(name: "0001-foundation") { dialect in
             [
                 """
                 CREATE TABLE vendors (
@@ -80,7 +80,7 @@ public enum Schema {
                     rule TEXT NOT NULL, example TEXT NOT NULL, count BIGINT NOT NULL, first_ms BIGINT NOT NULL,
                     last_ms BIGINT NOT NULL, PRIMARY KEY (protocol, sender, interface, field, rule))
                 """,
-            ]
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         }
     ]
 }
