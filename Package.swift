@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 "ParkGateModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -99,6 +100,12 @@ let package = Package(
             name: "ParkGateCeiling",
             dependencies: ["ParkGateProtocols", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/Ceiling",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ParkGateStoreBench",
+            dependencies: ["ParkGateProtocols", "ParkGateStore", "ParkGateModel", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/StoreBench",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -36,10 +36,14 @@ public enum JSONText {
     }
 }
 
-extension StringProtocol {
+extension String {
     /// Without leading and trailing white space (Unicode), much cheaper than Foundation's
     /// `trimmingCharacters(in:)` on the ingest path.
     public var trimmedSpaces: String {
+        // Most values start and end with visible ASCII: nothing to trim.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7f, last > 0x20, last < 0x7f {
+            return self
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

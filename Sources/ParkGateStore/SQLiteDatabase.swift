@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// SQLite through GRDB: a WAL `DatabasePool`, one writer, concurrent readers.
 public final class SQLiteDatabase: SQLDatabase {
@@ -63,8 +64,7 @@ public final class SQLiteDatabase: SQLDatabase {
                 var changes: [Int] = []
                 changes.reserveCapacity(statements.count)
                 for statement in statements {
-                    let prepared = try db.cachedStatement(sql: statement.sql)
-                    try prepared.execute(arguments: StatementArguments(statement.binds.map(\.databaseValue)))
+                    try Self.run(statement, db)
                     changes.append(db.changesCount)
                 }
                 return changes
@@ -82,15 +82,44 @@ public final class SQLiteDatabase: SQLDatabase {
             return try await pool.write { db in
                 let rows = try reads.map { try Self.fetch($0, db) }
                 let (writes, result) = try plan(rows)
-                for statement in writes {
-                    try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.binds.map(\.databaseValue)))
-                }
+                for statement in writes { try Self.run(statement, db) }
                 return result
             }
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_CONSTRAINT { throw StoreError.conflict(error.description) }
             throw StoreError.database(error.description)
         }
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Binds and steps a cached statement with SQLite's C API: GRDB's `StatementArguments`
+    /// (existential values, generic metadata lookups) cost more than the statement itself on
+    /// the ingest path.
+    static func run(_ statement: SQLStatement, _ db: Database) throws {
+        let handle = try db.cachedStatement(sql: statement.sql).sqliteStatement
+        sqlite3_reset(handle)
+        for (index, value) in statement.binds.enumerated() {
+            let position = Int32(index + 1)
+            let code: Int32
+            switch value {
+            case .null: code = sqlite3_bind_null(handle, position)
+            case .int(let int): code = sqlite3_bind_int64(handle, position, int)
+            case .double(let double): code = sqlite3_bind_double(handle, position, double)
+            case .text(let text):
+                code = text.withCString { sqlite3_bind_text(handle, position, $0, Int32(text.utf8.count), transient) }
+            }
+            guard code == SQLITE_OK else { throw StoreError.database(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+        }
+        var result = sqlite3_step(handle)
+        while result == SQLITE_ROW { result = sqlite3_step(handle) }
+        guard result == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(handle)
+            if result & 0xff == SQLITE_CONSTRAINT { throw StoreError.conflict(message) }
+            throw StoreError.database(message)
+        }
+        sqlite3_reset(handle)
     }
 
     static func fetch(_ statement: SQLStatement, _ db: Database) throws -> [SQLRow] {

@@ -29,7 +29,8 @@ public enum Schema {
                     message_id TEXT NOT NULL, content_hash TEXT NOT NULL, body TEXT NOT NULL,
                     received_ms BIGINT NOT NULL, findings TEXT)
                 """,
-                "CREATE UNIQUE INDEX raw_messages_key ON raw_messages (protocol, sender, interface, message_id)",
+                // message_id first: the ingest looks repeats up by id.
+                "CREATE UNIQUE INDEX raw_messages_key ON raw_messages (message_id, sender, interface, protocol)",
                 """
                 CREATE TABLE events (
                     id BIGINT PRIMARY KEY, raw_id BIGINT NOT NULL, protocol TEXT NOT NULL, interface TEXT NOT NULL,
@@ -57,6 +58,7 @@ public enum Schema {
                     since_ms BIGINT NOT NULL, last_event_ms BIGINT NOT NULL, dev_code TEXT NOT NULL,
                     vendor TEXT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (park_code, ps_code))
                 """,
+                "CREATE INDEX berths_ps ON berths (ps_code)",
                 """
                 CREATE TABLE sessions (
                     id BIGINT PRIMARY KEY, vendor TEXT NOT NULL, park_code TEXT NOT NULL, ps_code TEXT NOT NULL,
@@ -64,6 +66,7 @@ public enum Schema {
                     entry_event_id BIGINT, exit_event_id BIGINT)
                 """,
                 "CREATE UNIQUE INDEX sessions_open ON sessions (vendor, park_code, ps_code) WHERE status = 'open'",
+                "CREATE INDEX sessions_open_ps ON sessions (ps_code) WHERE status = 'open'",
                 "CREATE INDEX sessions_berth ON sessions (park_code, ps_code, id)",
                 """
                 CREATE TABLE alarms (
