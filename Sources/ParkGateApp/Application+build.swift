@@ -49,6 +49,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
 
     var services: [any Service] = []
     if let postgres = platform.postgres { services.append(postgres) }
+    if let sqlite = store.database as? SQLiteDatabase { services.append(SQLiteCheckpointService(database: sqlite)) }
     services.append(writer)
     services.append(DeviceHealthService(store: store, silence: config.deviceSilence, interval: config.sweepInterval, logger: logger))
 

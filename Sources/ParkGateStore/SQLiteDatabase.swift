@@ -10,6 +10,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public let dialect = SQLDialect.sqlite
     let pool: DatabasePool
+    let path: String
 
     public init(path: String, synchronous: Synchronous = .full) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -21,9 +22,12 @@ public final class SQLiteDatabase: SQLDatabase {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // Checkpoint less often: a page written by many commits is copied back once.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            // Checkpoints run in the background (`runCheckpoints`), not after a commit that
+            // requests are waiting on; this large limit is only a safety net for the WAL's size.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 20000")
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
+        self.path = path
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -43,6 +47,19 @@ public final class SQLiteDatabase: SQLDatabase {
         // GRDB's migrator is synchronous and waits on a barrier for the pool's readers: keep
         // that wait off Swift's cooperative threads, which those readers may need to finish.
         try await Self.onOwnThread { try migrator.migrate(pool) }
+    }
+
+    /// Copies the WAL back into the database every `interval` from a connection of its own
+    /// (PASSIVE: it never blocks the writer), until the task is cancelled. Without it the
+    /// commit that crosses the auto-checkpoint limit does the copy while its requests wait.
+    public func runCheckpoints(every interval: Duration = .milliseconds(100)) async throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(1)
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            try? await Self.onOwnThread { try connection.writeWithoutTransaction { _ = try $0.checkpoint(.passive) } }
+        }
     }
 
     static func onOwnThread(_ work: @escaping @Sendable () throws -> Void) async throws {
