@@ -32,6 +32,12 @@ public final class PostgresDatabase: SQLDatabase, Service {
     }
 
     public func migrate(_ migrations: [Migration]) async throws {
+        // Batched writes inline their values as standard SQL literals (see `doBlock`), which
+        // are only unambiguous with standard_conforming_strings on (PostgreSQL's default).
+        let setting = try await query("SHOW standard_conforming_strings").first?.text("standard_conforming_strings")
+        guard setting == "on" else {
+            throw StoreError.database("ParkGate needs standard_conforming_strings = on (it is \(setting ?? "unknown"))")
+        }
         try await client.withTransaction(logger: logger) { connection in
             // One migrator at a time across nodes.
             try await connection.query("SELECT pg_advisory_xact_lock(7261001)", logger: logger)
@@ -94,8 +100,9 @@ public final class PostgresDatabase: SQLDatabase, Service {
                     rows.append(try await Self.rows(try await connection.query(statement.postgresQuery, logger: logger)))
                 }
                 let (writes, result) = try plan(rows)
-                for statement in writes {
-                    _ = try await connection.query(statement.postgresQuery, logger: logger).get()
+                // One round trip for the whole batch's writes instead of one per statement.
+                if !writes.isEmpty {
+                    try await connection.query(PostgresQuery(unsafeSQL: SQLStatement.doBlock(writes)), logger: logger)
                 }
                 return result
             }
@@ -144,6 +151,45 @@ extension SQLStatement {
             }
         }
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+}
+
+extension SQLStatement {
+    /// The statements as one `DO` block with their values inlined as literals: text quoted
+    /// with `'` doubled (standard_conforming_strings is checked at start), integers and
+    /// doubles in their canonical form, NULL. The block's dollar-quote tag is chosen so it
+    /// does not occur in the body.
+    static func doBlock(_ statements: [SQLStatement]) -> String {
+        var body = ""
+        for statement in statements {
+            body += statement.inlined
+            body += ";\n"
+        }
+        var tag = "pg"
+        while body.contains("$\(tag)$") { tag += String(Int.random(in: 0...9)) }
+        return "DO $\(tag)$ BEGIN\n\(body)END $\(tag)$"
+    }
+
+    var inlined: String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + binds.count * 16)
+        var values = binds.makeIterator()
+        for character in sql {
+            guard character == "?" else {
+                out.append(character)
+                continue
+            }
+            switch values.next() ?? .null {
+            case .null: out += "NULL"
+            case .int(let int): out += String(int)
+            case .double(let double): out += double.isFinite ? "\(double)" : "NULL"
+            case .text(let text):
+                out += "'"
+                out += text.contains("'") ? text.replacingOccurrences(of: "'", with: "''") : text
+                out += "'"
+            }
+        }
+        return out
     }
 }
 

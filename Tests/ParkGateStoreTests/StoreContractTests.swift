@@ -162,4 +162,16 @@ extension Backend: CustomTestStringConvertible {
             #expect(counts.events == 25 && counts.rawMessages == 25)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func hostileTextIsStoredExactly(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let nasty = "x'); DROP TABLE events; -- $pg$ $$ \\' \\n 京A·测试 ? ??"
+            _ = try await store.ingest([Self.command("H1", kind: .passage(entering: true), ps: nasty, plate: nasty, dev: nasty)])
+            let event = try #require(try await store.events(EventQuery()).items.first)
+            #expect(event.psCode == nasty && event.plate == nasty && event.devCode == nasty)
+            #expect(try await store.devices(DeviceQuery()).first?.devCode == nasty)
+            #expect(try await store.berths(BerthQuery()).first?.psCode == nasty)
+        }
+    }
 }
