@@ -134,8 +134,12 @@ for c in $conns; do
   measure "SQLite FULL, 2 cores" "$c" "" "$server"
   [ "$last_rps" -gt "$best" ] && best=$last_rps && best_c=$c
 done
-echo
-echo "### Paced at half of the peak ($best acked/s → $((best / 2))/s), SQLite FULL, 2 cores"
-header
-RATE=$((best / 2)) measure "half peak" "$best_c" "" "$server"
 stop_server
+echo
+echo "### Paced at half of the peak ($best acked/s → $((best / 2))/s requested), 64 connections, 2 cores"
+header
+for sync in FULL NORMAL; do
+  start_parkgate "" "$sync" ""
+  RATE=$((best / 2)) measure "half peak, SQLite $sync" 64 "" "$server"
+  stop_server
+done
