@@ -62,7 +62,14 @@ extension SQLStore {
         filter.equal("kind", query.kind)
         if let from = query.from { filter.add("event_ms >= ?", SQLValue(from)) }
         if let to = query.to { filter.add("event_ms <= ?", SQLValue(to)) }
-        return try await page(table: "events", filter: filter, limit: query.limit, before: query.before) { row in
+        return try await page(table: "events", filter: filter, limit: query.limit, before: query.before, map: Self.event)
+    }
+
+    public func event(id: Int64) async throws -> EventRow? {
+        try await database.query("SELECT * FROM events WHERE id = ?", [.int(id)]).first.map(Self.event)
+    }
+
+    static func event(_ row: SQLRow) -> EventRow {
             let data = (try? JSONSerialization.jsonObject(with: Data((row.text("data") ?? "{}").utf8))) as? [String: String]
             return EventRow(
                 id: row.int("id") ?? 0, rawId: row.int("raw_id") ?? 0, protocolName: row.text("protocol") ?? "",
@@ -72,7 +79,6 @@ extension SQLStore {
                 confidence: row.int("confidence"), eventTime: row.date("event_ms") ?? .distantPast,
                 eventTimeText: row.text("event_text") ?? "", inTime: row.date("entry_ms"),
                 receivedAt: row.date("received_ms") ?? .distantPast, data: data ?? [:])
-        }
     }
 
     public func alarms(_ query: AlarmQuery) async throws -> Page<AlarmRow> {

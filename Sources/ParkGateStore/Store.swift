@@ -33,6 +33,7 @@ public protocol Store: Sendable {
     func alarms(_ query: AlarmQuery) async throws -> Page<AlarmRow>
     func devices(_ query: DeviceQuery) async throws -> [DeviceRow]
     func findings(sender: String?, protocolName: String?) async throws -> [FindingRow]
+    func event(id: Int64) async throws -> EventRow?
     func rawMessage(id: Int64) async throws -> RawMessageRow?
     func counts() async throws -> StoreCounts
 

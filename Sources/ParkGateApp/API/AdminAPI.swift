@@ -90,7 +90,7 @@ struct AdminAPI {
         }
         api.get("/events/{id}/raw") { _, context -> RawView in
             guard let id = Int64(try context.parameters.require("id")),
-                let event = try await store.events(EventQuery(limit: 1, before: id + 1)).items.first, event.id == id,
+                let event = try await store.event(id: id),
                 let raw = try await store.rawMessage(id: event.rawId)
             else { throw HTTPError(.notFound, message: "no such event") }
             return RawView(raw: raw)
