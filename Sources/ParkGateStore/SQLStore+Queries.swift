@@ -70,15 +70,15 @@ extension SQLStore {
     }
 
     static func event(_ row: SQLRow) -> EventRow {
-            let data = (try? JSONSerialization.jsonObject(with: Data((row.text("data") ?? "{}").utf8))) as? [String: String]
-            return EventRow(
-                id: row.int("id") ?? 0, rawId: row.int("raw_id") ?? 0, protocolName: row.text("protocol") ?? "",
-                interface: row.text("interface") ?? "", kind: row.text("kind") ?? "", vendor: row.text("vendor") ?? "",
-                devCode: row.text("dev_code") ?? "", parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? "",
-                flowId: row.text("message_id") ?? "", plate: row.text("plate"), plateColor: row.text("plate_kind"),
-                confidence: row.int("confidence"), eventTime: row.date("event_ms") ?? .distantPast,
-                eventTimeText: row.text("event_text") ?? "", inTime: row.date("entry_ms"),
-                receivedAt: row.date("received_ms") ?? .distantPast, data: data ?? [:])
+        let data = (try? JSONSerialization.jsonObject(with: Data((row.text("data") ?? "{}").utf8))) as? [String: String]
+        return EventRow(
+            id: row.int("id") ?? 0, rawId: row.int("raw_id") ?? 0, protocolName: row.text("protocol") ?? "",
+            interface: row.text("interface") ?? "", kind: row.text("kind") ?? "", vendor: row.text("vendor") ?? "",
+            devCode: row.text("dev_code") ?? "", parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? "",
+            flowId: row.text("message_id") ?? "", plate: row.text("plate"), plateColor: row.text("plate_kind"),
+            confidence: row.int("confidence"), eventTime: row.date("event_ms") ?? .distantPast,
+            eventTimeText: row.text("event_text") ?? "", inTime: row.date("entry_ms"),
+            receivedAt: row.date("received_ms") ?? .distantPast, data: data ?? [:])
     }
 
     public func alarms(_ query: AlarmQuery) async throws -> Page<AlarmRow> {
