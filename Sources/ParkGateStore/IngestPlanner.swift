@@ -14,8 +14,6 @@ struct IngestState {
     var berths: [BerthKey: BerthSnapshot] = [:]
     var openSessions: [SessionKey: OpenSession] = [:]
 
-    init() {}
-
     /// From the rows of the store's three reads (messages by id, berths and open sessions by `ps_code`).
     init(messages: [SQLRow], berths berthRows: [SQLRow], openSessions sessionRows: [SQLRow]) {
         for row in messages {

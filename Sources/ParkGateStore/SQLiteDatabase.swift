@@ -159,12 +159,6 @@ public final class SQLiteDatabase: SQLDatabase {
     public func close() async throws {
         try pool.close()
     }
-
-    /// Copies the database into a single file while it is in use (SQLite's backup API).
-    public func backup(to path: String) throws {
-        let destination = try DatabaseQueue(path: path)
-        try pool.backup(to: destination)
-    }
 }
 
 extension SQLValue {

@@ -64,28 +64,28 @@ struct AdminAPI {
             return Items(items: try await store.findings(sender: code, protocolName: nil))
         }
         api.get("/findings") { request, _ -> Items<FindingRow> in
-            Items(items: try await store.findings(sender: request.uri.queryParameters["sender"].map(String.init),
-                                                  protocolName: request.uri.queryParameters["protocol"].map(String.init)))
+            let query = request.uri.queryParameters
+            return Items(items: try await store.findings(sender: query.text("sender"), protocolName: query.text("protocol")))
         }
         api.get("/berths") { request, _ -> Items<BerthRow> in
             let query = request.uri.queryParameters
             return Items(items: try await store.berths(BerthQuery(
-                parkCode: query["parkCode"].map(String.init), occupied: query["occupied"].map { $0 == "true" || $0 == "1" })))
+                parkCode: query.text("parkCode"), occupied: query.flag("occupied"))))
         }
         api.get("/devices") { request, _ -> Items<DeviceRow> in
             let query = request.uri.queryParameters
             return Items(items: try await store.devices(DeviceQuery(
-                vendor: query["vendor"].map(String.init), parkCode: query["parkCode"].map(String.init),
-                online: query["online"].map { $0 == "true" || $0 == "1" })))
+                vendor: query.text("vendor"), parkCode: query.text("parkCode"),
+                online: query.flag("online"))))
         }
         api.get("/events") { request, _ -> PageResponse<EventRow> in
             let query = request.uri.queryParameters
             let (limit, before) = try paging(query)
             return PageResponse(page: try await store.events(EventQuery(
-                parkCode: query["parkCode"].map(String.init), psCode: query["psCode"].map(String.init),
-                devCode: query["devCode"].map(String.init), plate: query["plate"].map(String.init),
-                flowId: query["flowId"].map(String.init), vendor: query["vendor"].map(String.init),
-                kind: query["kind"].map(String.init), from: try instant(query["from"], "from"),
+                parkCode: query.text("parkCode"), psCode: query.text("psCode"),
+                devCode: query.text("devCode"), plate: query.text("plate"),
+                flowId: query.text("flowId"), vendor: query.text("vendor"),
+                kind: query.text("kind"), from: try instant(query["from"], "from"),
                 to: try instant(query["to"], "to"), limit: limit, before: before)))
         }
         api.get("/events/{id}/raw") { _, context -> RawView in
@@ -99,18 +99,18 @@ struct AdminAPI {
             let query = request.uri.queryParameters
             let (limit, before) = try paging(query)
             return PageResponse(page: try await store.sessions(SessionQuery(
-                parkCode: query["parkCode"].map(String.init), psCode: query["psCode"].map(String.init),
-                plate: query["plate"].map(String.init), vendor: query["vendor"].map(String.init),
-                status: query["status"].map(String.init), from: try instant(query["from"], "from"),
+                parkCode: query.text("parkCode"), psCode: query.text("psCode"),
+                plate: query.text("plate"), vendor: query.text("vendor"),
+                status: query.text("status"), from: try instant(query["from"], "from"),
                 to: try instant(query["to"], "to"), limit: limit, before: before)))
         }
         api.get("/alarms") { request, _ -> PageResponse<AlarmRow> in
             let query = request.uri.queryParameters
             let (limit, before) = try paging(query)
             return PageResponse(page: try await store.alarms(AlarmQuery(
-                kind: query["kind"].map(String.init), status: query["status"].map(String.init),
-                vendor: query["vendor"].map(String.init), devCode: query["devCode"].map(String.init),
-                parkCode: query["parkCode"].map(String.init), limit: limit, before: before)))
+                kind: query.text("kind"), status: query.text("status"),
+                vendor: query.text("vendor"), devCode: query.text("devCode"),
+                parkCode: query.text("parkCode"), limit: limit, before: before)))
         }
         api.get("/summary") { _, _ -> StoreCountsResponse in
             StoreCountsResponse(counts: try await store.counts())
@@ -158,4 +158,12 @@ struct StoreCountsResponse: ResponseEncodable {
 
 struct RawView: ResponseEncodable {
     let raw: RawMessageRow
+}
+
+extension Parameters {
+    /// A query parameter as a string, nil when absent.
+    func text(_ name: String) -> String? { self[name[...]].map(String.init) }
+
+    /// A query parameter as a flag: `true`/`1` or anything else; nil when absent.
+    func flag(_ name: String) -> Bool? { self[name[...]].map { $0 == "true" || $0 == "1" } }
 }

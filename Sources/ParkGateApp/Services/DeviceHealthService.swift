@@ -30,12 +30,3 @@ struct DeviceHealthService: Service {
         try await store.deleteTokens(expiredBefore: now.addingTimeInterval(-86_400))
     }
 }
-
-/// Background WAL checkpoints for SQLite (see `SQLiteDatabase.runCheckpoints`).
-struct SQLiteCheckpointService: Service {
-    let database: SQLiteDatabase
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown { try await database.runCheckpoints() }
-    }
-}

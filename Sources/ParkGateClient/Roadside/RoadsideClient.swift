@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import ParkGateModel
 import Synchronization
 
 /// The device side of the roadside protocol: token management and sending `jdata`.
@@ -132,10 +133,8 @@ public final class RoadsideClient: Sendable {
 
     /// `YYYYMMDDHHmmss` in China Standard Time.
     public static func compactTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        formatter.dateFormat = "yyyyMMddHHmmss"
-        return formatter.string(from: date)
+        chinaTime.formatCompact(date)
     }
+
+    private static let chinaTime = ChinaTime()
 }
