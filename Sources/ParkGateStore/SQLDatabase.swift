@@ -88,6 +88,7 @@ extension SQLDatabase {
         try await query(SQLStatement(sql, binds))
     }
 
+    @discardableResult
     public func execute(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int {
         try await transaction([SQLStatement(sql, binds)])[0]
     }

@@ -84,6 +84,21 @@ public enum Schema {
                     last_ms BIGINT NOT NULL, PRIMARY KEY (protocol, sender, interface, field, rule))
                 """,
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
-        }
+        },
+        Migration(name: "0002-campaigns") { _ in
+            [
+                """
+                CREATE TABLE campaigns (
+                    name TEXT PRIMARY KEY, park_code TEXT NOT NULL, berths TEXT NOT NULL, devices TEXT NOT NULL,
+                    from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL, tolerance_ms BIGINT NOT NULL, reference TEXT,
+                    created_ms BIGINT NOT NULL, created_by TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE campaign_truth (
+                    campaign TEXT NOT NULL, seq BIGINT NOT NULL, ps_code TEXT NOT NULL, event TEXT NOT NULL,
+                    at_ms BIGINT NOT NULL, plate TEXT, PRIMARY KEY (campaign, seq))
+                """,
+            ]
+        },
     ]
 }

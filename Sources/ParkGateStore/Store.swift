@@ -37,5 +37,16 @@ public protocol Store: Sendable {
     func rawMessage(id: Int64) async throws -> RawMessageRow?
     func counts() async throws -> StoreCounts
 
+    // Test campaigns (device evaluation)
+    /// Creates a campaign with its ground truth; `StoreError.conflict` when the name is taken.
+    func createCampaign(_ campaign: CampaignRecord, truth: [TruthEvent]) async throws
+    func campaigns() async throws -> [CampaignRecord]
+    func campaign(named name: String) async throws -> CampaignRecord?
+    func campaignTruth(named name: String) async throws -> [TruthEvent]
+    @discardableResult func deleteCampaign(named name: String) async throws -> Bool
+    /// The events of the given devices in a park with event or receipt times in `from...to`,
+    /// oldest first, with each raw message's finding count.
+    func evaluationEvents(parkCode: String, devCodes: [String], from: Date, to: Date) async throws -> [EvaluationEventRow]
+
     func close() async throws
 }
