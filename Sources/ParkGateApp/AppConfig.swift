@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import ParkGateModel
 import ParkGateStore
 import SystemPackage
 
@@ -33,6 +34,9 @@ public struct AppConfig: Sendable {
     public var logLevel = "info"
 
     public init() {}
+
+    /// Local time of the documents' `YYYYMMDDHHmmss` stamps (`time.zone`).
+    public var chinaTime: ChinaTime { ChinaTime(timeZone: TimeZone(identifier: timeZone) ?? .gmt) }
 
     public var resolvedDatabaseURL: String {
         databaseURL ?? StoreFactory.defaultURL(dataDirectory: dataDirectory)

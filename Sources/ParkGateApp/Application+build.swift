@@ -21,7 +21,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     let store = platform.store
     let writer = GroupCommitWriter(
         store: store, capacity: config.writeQueueCapacity, maxBatch: config.maxBatch, logger: logger)
-    let time = ChinaTime(timeZone: TimeZone(identifier: config.timeZone) ?? .gmt)
+    let time = config.chinaTime
     let ready = Mutex(false)
 
     let router = Router(context: AppRequestContext.self)
@@ -45,7 +45,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
             store: store, tokenLifetime: config.tokenLifetime, vendorCacheSeconds: config.vendorCacheSeconds),
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
-    AdminAPI(store: store, accounts: Accounts(store: store), time: time).register(on: router)
+    AdminAPI(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
 
     var services: [any Service] = []
     if let postgres = platform.postgres { services.append(postgres) }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import ParkGateClient
+import ParkGateModel
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Device simulators that speak the real wire formats.", subcommands: [Roadside.self])
+        abstract: "Device simulators that speak the real wire formats.", subcommands: [Roadside.self, Campaign.self])
 
     struct Roadside: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -48,6 +49,75 @@ struct Simulate: AsyncParsableCommand {
             case "101", "103", "105", "106", "107", "108": "hpcamera"
             default: ""
             }
+        }
+    }
+}
+
+extension Simulate {
+    /// A test site with known faults, for campaign reports.
+    struct Campaign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A campaign site: berths with vehicles coming and going (the truth) watched by devices with injected faults.")
+
+        @Option(help: "Platform base URL, e.g. http://127.0.0.1:8080") var target: String
+        @Option(name: .customLong("device"), help: "VENDOR:KEY:DEVCODE[:ENDPOINT], once per device; every device watches every berth.")
+        var devices: [String]
+        @Option(name: .customLong("fault"), help: "DEVCODE:miss-departures=SHARE | DEVCODE:clock=SECONDS | DEVCODE:misread-plates=SHARE")
+        var faults: [String] = []
+        @Option(help: "Number of berths (P001, P002, …).") var berths: Int = 10
+        @Option(help: "Seconds to run.") var duration: Double = 600
+        @Option(help: "Seconds a vehicle stays, MIN-MAX.") var dwell: String = "20-120"
+        @Option(help: "Seconds a berth stays empty, MIN-MAX.") var vacancy: String = "10-60"
+        @Option(help: "Seed of the plan (same seed, same truth and faults).") var seed: UInt64 = 1
+        @Option(name: .customLong("park-code"), help: "parkCode of the site.") var parkCode: String = "SITE"
+        @Option(name: .customLong("truth-out"), help: "Write the ground truth CSV here.") var truthOut: String?
+        @Option(name: .customLong("faults-out"), help: "Write the injected faults (JSON) here.") var faultsOut: String?
+
+        func run() async throws {
+            var parsed = try devices.map { entry -> RoadsideCampaignSimulator.Device in
+                let parts = entry.split(separator: ":").map(String.init)
+                guard parts.count >= 3 else { throw ValidationError("--device takes VENDOR:KEY:DEVCODE[:ENDPOINT], got \(entry)") }
+                let endpoint = parts.count > 3 ? parts[3] : Roadside.defaultEndpoint(parts[0])
+                guard ["msensor", "camera", "hpcamera"].contains(endpoint) else {
+                    throw ValidationError("device \(parts[2]): give its endpoint (msensor, camera or hpcamera) as VENDOR:KEY:DEVCODE:ENDPOINT")
+                }
+                return .init(vendor: parts[0], key: parts[1], endpoint: endpoint, devCode: parts[2])
+            }
+            guard !parsed.isEmpty else { throw ValidationError("name at least one --device") }
+            for fault in faults {
+                let parts = fault.split(separator: ":", maxSplits: 1).map(String.init)
+                let setting = parts.count == 2 ? parts[1].split(separator: "=").map(String.init) : []
+                guard setting.count == 2, let value = Double(setting[1]), let index = parsed.firstIndex(where: { $0.devCode == parts[0] }) else {
+                    throw ValidationError("--fault takes DEVCODE:NAME=VALUE for a --device, got \(fault)")
+                }
+                switch setting[0] {
+                case "miss-departures": parsed[index].faults.missDepartures = value
+                case "clock": parsed[index].faults.clockOffset = value
+                case "misread-plates": parsed[index].faults.plateMisreads = value
+                default: throw ValidationError("unknown fault \(setting[0]) (miss-departures, clock, misread-plates)")
+                }
+            }
+            func range(_ text: String, _ name: String) throws -> ClosedRange<Int> {
+                let bounds = text.split(separator: "-").compactMap { Int($0) }
+                guard bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] else { throw ValidationError("--\(name) takes MIN-MAX seconds") }
+                return bounds[0]...bounds[1]
+            }
+            let simulator = RoadsideCampaignSimulator(
+                target: target, parkCode: parkCode, berths: (1...max(berths, 1)).map { String(format: "P%03d", $0) }, devices: parsed,
+                duration: duration, dwell: try range(dwell, "dwell"), vacancy: try range(vacancy, "vacancy"), seed: seed)
+            let time = ChinaTime()
+            let (plan, report) = try await simulator.run(time: time)
+            if let truthOut { try Data(TruthCSV.format(plan.truth, time: time).utf8).write(to: URL(fileURLWithPath: truthOut)) }
+            if let faultsOut {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(plan.injected).write(to: URL(fileURLWithPath: faultsOut))
+            }
+            print(report)
+            print("truth events \(plan.truth.count), injected faults \(plan.injected.count)")
+            let from = time.formatCompact(plan.start), to = time.formatCompact(plan.start.addingTimeInterval(duration))
+            print("parkgate campaign create --name NAME --park \(parkCode) --devices \(parsed.map { "\($0.vendor):\($0.devCode)" }.joined(separator: ",")) --from \(from) --to \(to) --truth \(truthOut ?? "TRUTH.csv")")
+            if report.acknowledged < report.sent { throw ExitCode(2) }
         }
     }
 }

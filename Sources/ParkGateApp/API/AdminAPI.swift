@@ -9,6 +9,8 @@ struct AdminAPI {
     let store: any Store
     let accounts: Accounts
     let time: ChinaTime
+    /// `devices.silence`, for the availability figures of campaign reports.
+    var deviceSilence: Double = 600
 
     static let maxLimit = 100_000
 
@@ -115,6 +117,7 @@ struct AdminAPI {
         api.get("/summary") { _, _ -> StoreCountsResponse in
             StoreCountsResponse(counts: try await store.counts())
         }
+        CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
     }
 
     private func paging(_ query: Parameters) throws -> (Int, Int64?) {

@@ -35,7 +35,7 @@ public struct DetectionCounts: Sendable, Hashable, Encodable {
         precisionCI = Statistics.wilson(successes: matched, trials: reported)
     }
 
-    static func + (lhs: Self, rhs: Self) -> Self {
+    public static func + (lhs: Self, rhs: Self) -> Self {
         var sum = DetectionCounts()
         sum.truth = lhs.truth + rhs.truth
         sum.reported = lhs.reported + rhs.reported
