@@ -74,12 +74,25 @@ public final class PostgresDatabase: SQLDatabase, Service {
                 }
                 return changes
             }
-        } catch let error as PSQLError {
-            if error.serverInfo?[.sqlState]?.hasPrefix("23") == true {
-                throw StoreError.conflict(String(reflecting: error))
-            }
-            throw StoreError.database(String(reflecting: error))
+        } catch {
+            throw Self.storeError(error)
         }
+    }
+
+    /// Integrity violations (SQLSTATE class 23) are conflicts and other server errors database
+    /// errors, whether thrown directly or wrapped by `withTransaction`.
+    static func storeError(_ error: any Error) -> any Error {
+        if error is StoreError { return error }
+        var inner: (any Error)? = error
+        if let wrapped = error as? PostgresTransactionError {
+            inner = wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError
+        }
+        if let server = inner as? PSQLError {
+            return server.serverInfo?[.sqlState]?.hasPrefix("23") == true
+                ? StoreError.conflict(String(reflecting: server)) : StoreError.database(String(reflecting: server))
+        }
+        // Our own errors (and cancellation) from inside the transaction pass through unwrapped.
+        return inner ?? error
     }
 
     public func query(_ statement: SQLStatement) async throws -> [SQLRow] {
@@ -106,11 +119,8 @@ public final class PostgresDatabase: SQLDatabase, Service {
                 }
                 return result
             }
-        } catch let error as PSQLError {
-            if error.serverInfo?[.sqlState]?.hasPrefix("23") == true {
-                throw StoreError.conflict(String(reflecting: error))
-            }
-            throw StoreError.database(String(reflecting: error))
+        } catch {
+            throw Self.storeError(error)
         }
     }
 
