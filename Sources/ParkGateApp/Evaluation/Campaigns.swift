@@ -32,6 +32,26 @@ public struct Campaigns: Sendable {
         /// a reference device (`devCode` or `vendor:devCode`).
         public var reference: String?
 
+        enum CodingKeys: String, CodingKey { case name, parkCode, devices, from, to, tolerance, berths, truth, reference }
+
+        /// `devices` and `berths` as a JSON array or as one comma-separated string.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func list(_ key: CodingKeys) throws -> [String]? {
+                if let text = try? container.decodeIfPresent(String.self, forKey: key) { return text.split(separator: ",").map(String.init) }
+                return try container.decodeIfPresent([String].self, forKey: key)
+            }
+            name = try container.decode(String.self, forKey: .name)
+            parkCode = try container.decode(String.self, forKey: .parkCode)
+            devices = try list(.devices) ?? []
+            from = try container.decode(String.self, forKey: .from)
+            to = try container.decode(String.self, forKey: .to)
+            tolerance = try container.decodeIfPresent(Double.self, forKey: .tolerance)
+            berths = try list(.berths)
+            truth = try container.decodeIfPresent(String.self, forKey: .truth)
+            reference = try container.decodeIfPresent(String.self, forKey: .reference)
+        }
+
         public init(name: String, parkCode: String, devices: [String], from: String, to: String, tolerance: Double? = nil,
                     berths: [String]? = nil, truth: String? = nil, reference: String? = nil) {
             (self.name, self.parkCode, self.devices, self.from, self.to) = (name, parkCode, devices, from, to)

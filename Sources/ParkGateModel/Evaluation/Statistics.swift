@@ -22,7 +22,9 @@ public enum Statistics {
         let n = Double(trials), p = Double(successes) / n, z2 = z95 * z95
         let centre = (p + z2 / (2 * n)) / (1 + z2 / n)
         let half = z95 * ((p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()) / (1 + z2 / n)
-        return ConfidenceInterval(low: max(0, centre - half), high: min(1, centre + half))
+        // At 0 and n the bound is exactly 0 or 1; rounding must not report 0.9999999999999999.
+        return ConfidenceInterval(
+            low: successes == 0 ? 0 : max(0, centre - half), high: successes == trials ? 1 : min(1, centre + half))
     }
 
     /// A share, nil when there is nothing to share.
