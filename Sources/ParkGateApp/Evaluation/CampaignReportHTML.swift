@@ -88,7 +88,9 @@ enum CampaignReportHTML {
                 rows.append(("\(device.vendor) \(device.devCode)", points.filter { $0.psCode == berth }.map { ($0.time, $0.event == .arrive) }))
             }
             html += SVGCharts.timeline(rows: rows, window: window, title: "占用（设备时间已按偏移校正）Occupied spans, device times offset-corrected") {
-                String(time.formatCompact($0).dropFirst(8))
+                let t = Array(time.formatCompact($0))
+                let clock = "\(String(t[8...9])):\(String(t[10...11])):\(String(t[12...13]))"
+                return window.duration > 86_400 ? "\(String(t[4...5]))-\(String(t[6...7])) " + clock : clock
             }
         }
 
