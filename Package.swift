@@ -109,6 +109,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "ParkGateEvalBench",
+            dependencies: ["ParkGateApp", "ParkGateClient", "ParkGateStore", "ParkGateModel", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/EvalBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "ParkGateFuzz",
             dependencies: ["ParkGateProtocols"],
             swiftSettings: swiftSettings

@@ -95,7 +95,9 @@ public struct RoadsideCampaignSimulator: Sendable {
         truth.sort { ($0.time, $0.psCode) < ($1.time, $1.psCode) }
 
         var messages: [Message] = [], injected: [InjectedFault] = []
-        let runBase = UInt64(max(0, start.timeIntervalSince1970 - 1_577_836_800)) % 1_000_000_000
+        // Serial: device index (2 digits), run start in seconds since 2020 (8), message number (6),
+        // so runs and devices never reuse a flowId (up to 999,999 messages per device and run).
+        let runBase = UInt64(max(0, start.timeIntervalSince1970 - 1_577_836_800)) % 100_000_000
         for (index, device) in devices.enumerated() {
             let departures = truth.indices.filter { truth[$0].event == .depart }
             let missed = Set(Self.pick(device.faults.missDepartures, of: departures, using: &random))
@@ -143,7 +145,7 @@ public struct RoadsideCampaignSimulator: Sendable {
                         fields[name] = ""
                     }
                 }
-                fields["flowId"] = device.vendor + type + String(format: "%02d%09llu%05llu", index % 100, runBase, serial % 100_000)
+                fields["flowId"] = device.vendor + type + String(format: "%02d%08llu%06llu", index % 100, runBase, serial % 1_000_000)
                 messages.append(Message(due: event.time, device: index, endpoint: device.endpoint, fields: fields))
             }
         }
