@@ -49,6 +49,13 @@ public struct ChinaTime: Sendable {
         return Date(timeIntervalSince1970: TimeInterval(localSeconds - offset))
     }
 
+    /// Local midnight of the day `date` falls on.
+    public func startOfDay(_ date: Date) -> Date {
+        var civil = civilTime(of: date)
+        (civil.hour, civil.minute, civil.second) = (0, 0, 0)
+        return instant(of: civil) ?? date
+    }
+
     /// The local wall-clock fields of an instant.
     public func civilTime(of date: Date) -> CivilTime {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)

@@ -14,9 +14,22 @@ public struct Page<Item: Sendable & Encodable>: Sendable, Encodable {
 public struct BerthQuery: Sendable {
     public var parkCode: String?
     public var occupied: Bool?
-    public init(parkCode: String? = nil, occupied: Bool? = nil) {
+    public var scope: RecordScope?
+    public init(parkCode: String? = nil, occupied: Bool? = nil, scope: RecordScope? = nil) {
         self.parkCode = parkCode
         self.occupied = occupied
+        self.scope = scope
+    }
+}
+
+public struct AuditQuery: Sendable {
+    public var username, action: String?
+    public var from, to: Date?
+    public var limit: Int
+    public var before: Int64?
+
+    public init(username: String? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 100, before: Int64? = nil) {
+        (self.username, self.action, self.from, self.to, self.limit, self.before) = (username, action, from, to, limit, before)
     }
 }
 
@@ -27,6 +40,7 @@ public struct EventQuery: Sendable {
     public var limit: Int
     /// Only events older (smaller id) than this cursor.
     public var before: Int64?
+    public var scope: RecordScope?
 
     public init(parkCode: String? = nil, psCode: String? = nil, devCode: String? = nil, plate: String? = nil,
                 flowId: String? = nil, vendor: String? = nil, kind: String? = nil, from: Date? = nil, to: Date? = nil,
@@ -42,6 +56,7 @@ public struct SessionQuery: Sendable {
     public var from, to: Date?
     public var limit: Int
     public var before: Int64?
+    public var scope: RecordScope?
 
     public init(parkCode: String? = nil, psCode: String? = nil, plate: String? = nil, vendor: String? = nil,
                 status: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 100, before: Int64? = nil) {
@@ -54,6 +69,7 @@ public struct AlarmQuery: Sendable {
     public var kind, status, vendor, devCode, parkCode: String?
     public var limit: Int
     public var before: Int64?
+    public var scope: RecordScope?
 
     public init(kind: String? = nil, status: String? = nil, vendor: String? = nil, devCode: String? = nil,
                 parkCode: String? = nil, limit: Int = 100, before: Int64? = nil) {
@@ -65,6 +81,7 @@ public struct AlarmQuery: Sendable {
 public struct DeviceQuery: Sendable {
     public var vendor, parkCode: String?
     public var online: Bool?
+    public var scope: RecordScope?
     public init(vendor: String? = nil, parkCode: String? = nil, online: Bool? = nil) {
         (self.vendor, self.parkCode, self.online) = (vendor, parkCode, online)
     }
@@ -117,8 +134,11 @@ public struct AlarmRow: Sendable, Encodable, Hashable {
     /// The passage event this alarm is about (parking alarms, linked by flowId).
     public var eventId: Int64?
     public var raisedAt: Date
+    /// `open`, `cleared` (the device spoke again) or `closed` (by an operator).
     public var description, status: String
     public var clearedAt: Date?
+    public var acknowledgedAt: Date?
+    public var acknowledgedBy, closedBy: String?
 }
 
 public struct DeviceRow: Sendable, Encodable, Hashable {
@@ -154,4 +174,6 @@ public struct RawMessageRow: Sendable, Encodable, Hashable {
 
 public struct StoreCounts: Sendable, Encodable, Hashable {
     public var rawMessages, events, devicesOnline, devicesOffline, berthsOccupied, openSessions, openAlarms: Int64
+    /// Arrivals (entries and occupied) and departures (exits and vacant) since the `since` asked for.
+    public var entriesSince, exitsSince: Int64
 }

@@ -49,13 +49,64 @@ public struct UserRecord: Sendable, Hashable {
     public var username: String
     public var passwordHash: String
     public var role: String
+    /// What a `scoped` user may see; nil for the other roles.
+    public var scope: RecordScope?
     public var createdAt: Date
 
-    public init(username: String, passwordHash: String, role: String, createdAt: Date) {
+    public init(username: String, passwordHash: String, role: String, scope: RecordScope? = nil, createdAt: Date) {
         self.username = username
         self.passwordHash = passwordHash
         self.role = role
+        self.scope = scope
         self.createdAt = createdAt
+    }
+}
+
+/// The records a scoped user may see: those of these parks, these vendors or these devices.
+public struct RecordScope: Sendable, Hashable, Codable {
+    public var parks: [String]
+    public var vendors: [String]
+    public var devices: [String]
+
+    public init(parks: [String] = [], vendors: [String] = [], devices: [String] = []) {
+        self.parks = parks
+        self.vendors = vendors
+        self.devices = devices
+    }
+
+    /// Each list may be left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        parks = try container.decodeIfPresent([String].self, forKey: .parks) ?? []
+        vendors = try container.decodeIfPresent([String].self, forKey: .vendors) ?? []
+        devices = try container.decodeIfPresent([String].self, forKey: .devices) ?? []
+    }
+
+    enum CodingKeys: String, CodingKey { case parks, vendors, devices }
+
+    public func allows(parkCode: String?, vendor: String?, devCode: String?) -> Bool {
+        parkCode.map(parks.contains) == true || vendor.map(vendors.contains) == true || devCode.map(devices.contains) == true
+    }
+}
+
+/// One line of the user log: who did what, when, to what, with the state before and after.
+public struct AuditEntry: Sendable, Hashable, Encodable {
+    public var id: Int64
+    public var at: Date
+    public var username: String
+    /// `login`, `login-failed`, `vendor.save`, `user.save`, `user.delete`, `alarm.acknowledge`, …
+    public var action: String
+    public var target: String
+    /// JSON of the record before and after the change, nil where there is none.
+    public var before: String?
+    public var after: String?
+    /// Where it came from: `api`, `console`, `cli`.
+    public var channel: String
+
+    public init(id: Int64 = 0, at: Date, username: String, action: String, target: String, before: String? = nil,
+                after: String? = nil, channel: String) {
+        (self.id, self.at, self.username, self.action, self.target) = (id, at, username, action, target)
+        (self.before, self.after, self.channel) = (before, after, channel)
     }
 }
 

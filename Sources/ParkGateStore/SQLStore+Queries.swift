@@ -16,6 +16,19 @@ struct Filter {
         binds.append(contentsOf: values)
     }
 
+    /// Restricts to the records a scoped user may see: those of its parks, vendors or devices
+    /// (a table without one of these columns passes nil for it).
+    mutating func scope(_ scope: RecordScope?, park: String?, vendor: String?, device: String?) {
+        guard let scope else { return }
+        var any: [String] = []
+        for (column, values) in [(park, scope.parks), (vendor, scope.vendors), (device, scope.devices)] {
+            guard let column, !values.isEmpty else { continue }
+            any.append("\(column) IN (" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ")")
+            binds.append(contentsOf: values.map(SQLValue.text))
+        }
+        clauses.append(any.isEmpty ? "1 = 0" : "(" + any.joined(separator: " OR ") + ")")
+    }
+
     var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
 }
 
@@ -24,6 +37,7 @@ extension SQLStore {
         var filter = Filter()
         filter.equal("park_code", query.parkCode)
         if let occupied = query.occupied { filter.add("occupied = ?", SQLValue(occupied)) }
+        filter.scope(query.scope, park: "park_code", vendor: "vendor", device: "dev_code")
         return try await database.query("SELECT * FROM berths \(filter.sql) ORDER BY park_code, ps_code", filter.binds).map { row in
             BerthRow(
                 parkCode: row.text("park_code") ?? "", psCode: row.text("ps_code") ?? "", occupied: row.bool("occupied"),
@@ -42,6 +56,7 @@ extension SQLStore {
         filter.equal("status", query.status)
         if let from = query.from { filter.add("COALESCE(exit_ms, entry_ms) >= ?", SQLValue(from)) }
         if let to = query.to { filter.add("COALESCE(entry_ms, exit_ms) <= ?", SQLValue(to)) }
+        filter.scope(query.scope, park: "park_code", vendor: "vendor", device: nil)
         return try await page(table: "sessions", filter: filter, limit: query.limit, before: query.before) { row in
             SessionRow(
                 id: row.int("id") ?? 0, vendor: row.text("vendor") ?? "", parkCode: row.text("park_code") ?? "",
@@ -62,6 +77,7 @@ extension SQLStore {
         filter.equal("kind", query.kind)
         if let from = query.from { filter.add("event_ms >= ?", SQLValue(from)) }
         if let to = query.to { filter.add("event_ms <= ?", SQLValue(to)) }
+        filter.scope(query.scope, park: "park_code", vendor: "vendor", device: "dev_code")
         return try await page(table: "events", filter: filter, limit: query.limit, before: query.before, map: Self.event)
     }
 
@@ -88,13 +104,47 @@ extension SQLStore {
         filter.equal("vendor", query.vendor)
         filter.equal("dev_code", query.devCode)
         filter.equal("park_code", query.parkCode)
-        return try await page(table: "alarms", filter: filter, limit: query.limit, before: query.before) { row in
-            AlarmRow(
-                id: row.int("id") ?? 0, kind: row.text("kind") ?? "", code: row.text("code") ?? "", level: row.text("level"),
-                vendor: row.text("vendor") ?? "", devCode: row.text("dev_code") ?? "", parkCode: row.text("park_code"),
-                psCode: row.text("ps_code"), flowId: row.text("message_id"), eventId: row.int("event_id"),
-                raisedAt: row.date("raised_ms") ?? .distantPast, description: row.text("description") ?? "",
-                status: row.text("status") ?? "", clearedAt: row.date("cleared_ms"))
+        filter.scope(query.scope, park: "park_code", vendor: "vendor", device: "dev_code")
+        return try await page(table: "alarms", filter: filter, limit: query.limit, before: query.before, map: Self.alarm)
+    }
+
+    static func alarm(_ row: SQLRow) -> AlarmRow {
+        AlarmRow(
+            id: row.int("id") ?? 0, kind: row.text("kind") ?? "", code: row.text("code") ?? "", level: row.text("level"),
+            vendor: row.text("vendor") ?? "", devCode: row.text("dev_code") ?? "", parkCode: row.text("park_code"),
+            psCode: row.text("ps_code"), flowId: row.text("message_id"), eventId: row.int("event_id"),
+            raisedAt: row.date("raised_ms") ?? .distantPast, description: row.text("description") ?? "",
+            status: row.text("status") ?? "", clearedAt: row.date("cleared_ms"), acknowledgedAt: row.date("acked_ms"),
+            acknowledgedBy: row.text("acked_by"), closedBy: row.text("closed_by"))
+    }
+
+    public func alarm(id: Int64) async throws -> AlarmRow? {
+        try await database.query("SELECT * FROM alarms WHERE id = ?", [.int(id)]).first.map(Self.alarm)
+    }
+
+    public func acknowledgeAlarm(id: Int64, by username: String, at time: Date) async throws -> Bool {
+        try await database.execute(
+            "UPDATE alarms SET acked_ms = ?, acked_by = ? WHERE id = ? AND status = 'open'",
+            [SQLValue(time), .text(username), .int(id)]) > 0
+    }
+
+    public func closeAlarm(id: Int64, by username: String, at time: Date) async throws -> Bool {
+        try await database.execute(
+            "UPDATE alarms SET status = 'closed', cleared_ms = ?, closed_by = ? WHERE id = ? AND status = 'open'",
+            [SQLValue(time), .text(username), .int(id)]) > 0
+    }
+
+    public func audit(_ query: AuditQuery) async throws -> Page<AuditEntry> {
+        var filter = Filter()
+        filter.equal("username", query.username)
+        filter.equal("action", query.action)
+        if let from = query.from { filter.add("at_ms >= ?", SQLValue(from)) }
+        if let to = query.to { filter.add("at_ms <= ?", SQLValue(to)) }
+        return try await page(table: "audit_log", filter: filter, limit: query.limit, before: query.before) { row in
+            AuditEntry(
+                id: row.int("id") ?? 0, at: row.date("at_ms") ?? .distantPast, username: row.text("username") ?? "",
+                action: row.text("action") ?? "", target: row.text("target") ?? "", before: row.text("before_json"),
+                after: row.text("after_json"), channel: row.text("channel") ?? "")
         }
     }
 
@@ -103,6 +153,7 @@ extension SQLStore {
         filter.equal("vendor", query.vendor)
         filter.equal("park_code", query.parkCode)
         if let online = query.online { filter.add("online = ?", SQLValue(online)) }
+        filter.scope(query.scope, park: "park_code", vendor: "vendor", device: "dev_code")
         return try await database.query("SELECT * FROM devices \(filter.sql) ORDER BY vendor, dev_code", filter.binds)
             .map(Self.device)
     }
@@ -139,19 +190,37 @@ extension SQLStore {
     }
 
     public func counts() async throws -> StoreCounts {
+        try await counts(scope: nil, since: Date().addingTimeInterval(-86_400))
+    }
+
+    /// The dashboard's figures, for what `scope` may see; entries and exits since `since`.
+    public func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts {
+        func scoped(_ table: String, _ condition: String, park: String? = "park_code", vendor: String? = "vendor",
+                    device: String? = "dev_code") -> (String, [SQLValue]) {
+            var filter = Filter()
+            if !condition.isEmpty { filter.add(condition) }
+            filter.scope(scope, park: park, vendor: vendor, device: device)
+            return ("(SELECT count(*) FROM \(table) \(filter.sql))", filter.binds)
+        }
+        let parts: [(String, (String, [SQLValue]))] = [
+            ("raw", scope == nil ? ("(SELECT count(*) FROM raw_messages)", []) : scoped("events", "")),
+            ("events", scoped("events", "")),
+            ("online", scoped("devices", "online = 1")),
+            ("offline", scoped("devices", "online = 0")),
+            ("occupied", scoped("berths", "occupied = 1")),
+            ("open_sessions", scoped("sessions", "status = 'open'", device: nil)),
+            ("open_alarms", scoped("alarms", "status = 'open'")),
+            ("entries", scoped("events", "kind IN ('entry', 'occupied') AND event_ms >= \(Int64(since.timeIntervalSince1970 * 1000))")),
+            ("exits", scoped("events", "kind IN ('exit', 'vacant') AND event_ms >= \(Int64(since.timeIntervalSince1970 * 1000))")),
+        ]
         let row = try await database.query(
-            """
-            SELECT (SELECT count(*) FROM raw_messages) AS raw, (SELECT count(*) FROM events) AS events,
-                (SELECT count(*) FROM devices WHERE online = 1) AS online, (SELECT count(*) FROM devices WHERE online = 0) AS offline,
-                (SELECT count(*) FROM berths WHERE occupied = 1) AS occupied,
-                (SELECT count(*) FROM sessions WHERE status = 'open') AS open_sessions,
-                (SELECT count(*) FROM alarms WHERE status = 'open') AS open_alarms
-            """
+            "SELECT " + parts.map { "\($0.1.0) AS \($0.0)" }.joined(separator: ", "), parts.flatMap(\.1.1)
         ).first
         return StoreCounts(
             rawMessages: row?.int("raw") ?? 0, events: row?.int("events") ?? 0, devicesOnline: row?.int("online") ?? 0,
             devicesOffline: row?.int("offline") ?? 0, berthsOccupied: row?.int("occupied") ?? 0,
-            openSessions: row?.int("open_sessions") ?? 0, openAlarms: row?.int("open_alarms") ?? 0)
+            openSessions: row?.int("open_sessions") ?? 0, openAlarms: row?.int("open_alarms") ?? 0,
+            entriesSince: row?.int("entries") ?? 0, exitsSince: row?.int("exits") ?? 0)
     }
 
     /// Newest-first paging by id; the cursor is the last id returned.

@@ -84,21 +84,43 @@ public final class SQLStore: Store {
     }
 
     public func saveUser(_ user: UserRecord) async throws {
+        let scope = try user.scope.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try await database.execute(
             """
-            INSERT INTO users (username, password_hash, role, created_ms) VALUES (?, ?, ?, ?)
-            ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role
+            INSERT INTO users (username, password_hash, role, scope, created_ms) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, scope = excluded.scope
             """,
-            [.text(user.username), .text(user.passwordHash), .text(user.role), SQLValue(user.createdAt)])
+            [.text(user.username), .text(user.passwordHash), .text(user.role), SQLValue(scope), SQLValue(user.createdAt)])
     }
 
     public func user(named username: String) async throws -> UserRecord? {
-        guard let row = try await database.query("SELECT * FROM users WHERE username = ?", [.text(username)]).first else {
-            return nil
-        }
-        return UserRecord(
-            username: username, passwordHash: row.text("password_hash") ?? "", role: row.text("role") ?? "",
+        try await database.query("SELECT * FROM users WHERE username = ?", [.text(username)]).first.map(Self.user)
+    }
+
+    public func users() async throws -> [UserRecord] {
+        try await database.query("SELECT * FROM users ORDER BY username").map(Self.user)
+    }
+
+    static func user(_ row: SQLRow) -> UserRecord {
+        UserRecord(
+            username: row.text("username") ?? "", passwordHash: row.text("password_hash") ?? "", role: row.text("role") ?? "",
+            scope: row.text("scope").flatMap { try? JSONDecoder().decode(RecordScope.self, from: Data($0.utf8)) },
             createdAt: row.date("created_ms") ?? .distantPast)
+    }
+
+    public func deleteUser(named username: String) async throws -> Bool {
+        let changed = try await database.transaction([
+            SQLStatement("DELETE FROM tokens WHERE kind = 'api' AND subject = ?", [.text(username)]),
+            SQLStatement("DELETE FROM users WHERE username = ?", [.text(username)]),
+        ])
+        return changed[1] > 0
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        try await database.execute(
+            "INSERT INTO audit_log (id, at_ms, username, action, target, before_json, after_json, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [.int(ids.next()), SQLValue(entry.at), .text(entry.username), .text(entry.action), .text(entry.target),
+             SQLValue(entry.before), SQLValue(entry.after), .text(entry.channel)])
     }
 
     // MARK: Ingest

@@ -100,5 +100,19 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0003-roles-audit") { dialect in
+            [
+                "ALTER TABLE users ADD COLUMN scope TEXT",
+                "ALTER TABLE alarms ADD COLUMN acked_ms BIGINT",
+                "ALTER TABLE alarms ADD COLUMN acked_by TEXT",
+                "ALTER TABLE alarms ADD COLUMN closed_by TEXT",
+                """
+                CREATE TABLE audit_log (
+                    id BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL,
+                    target TEXT NOT NULL, before_json TEXT, after_json TEXT, channel TEXT NOT NULL)
+                """,
+                "CREATE INDEX audit_user ON audit_log (username, id)",
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

@@ -18,6 +18,11 @@ public protocol Store: Sendable {
     @discardableResult func deleteTokens(expiredBefore time: Date) async throws -> Int
     func saveUser(_ user: UserRecord) async throws
     func user(named username: String) async throws -> UserRecord?
+    func users() async throws -> [UserRecord]
+    /// Deletes the user and its API tokens.
+    @discardableResult func deleteUser(named username: String) async throws -> Bool
+    func appendAudit(_ entry: AuditEntry) async throws
+    func audit(_ query: AuditQuery) async throws -> Page<AuditEntry>
 
     // Ingest
     /// Stores a batch of accepted messages in one transaction, with their consequences
@@ -36,6 +41,12 @@ public protocol Store: Sendable {
     func event(id: Int64) async throws -> EventRow?
     func rawMessage(id: Int64) async throws -> RawMessageRow?
     func counts() async throws -> StoreCounts
+    func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts
+    func alarm(id: Int64) async throws -> AlarmRow?
+    /// Acknowledges an open alarm (it stays open); false when there is no open alarm with this id.
+    func acknowledgeAlarm(id: Int64, by username: String, at time: Date) async throws -> Bool
+    /// Closes an open alarm; false when there is no open alarm with this id.
+    func closeAlarm(id: Int64, by username: String, at time: Date) async throws -> Bool
 
     // Test campaigns (device evaluation)
     /// Creates a campaign with its ground truth; `StoreError.conflict` when the name is taken.

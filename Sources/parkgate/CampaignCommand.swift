@@ -37,8 +37,10 @@ struct CampaignCommand: AsyncParsableCommand {
             let platform = try Platform.open(config, logger: commandLogger())
             do {
                 let record = try await platform.withReadyStore { store in
-                    try await Campaigns(store: store, time: config.chinaTime, silence: config.deviceSilence)
-                        .create(request, by: ProcessInfo.processInfo.environment["USER"].map { "cli:\($0)" } ?? "cli")
+                    let record = try await Campaigns(store: store, time: config.chinaTime, silence: config.deviceSilence)
+                        .create(request, by: cliUser())
+                    try await AuditLog(store: store).record(cliUser(), "campaign.create", target: "campaign:\(record.name)", after: record, channel: "cli")
+                    return record
                 }
                 print("campaign \(record.name): park \(record.parkCode), \(record.devices.count) devices, "
                     + (record.reference.map { "reference \($0)" } ?? "\(record.truthEvents) truth events") + ", tolerance \(record.tolerance) s")

@@ -39,6 +39,21 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// Who ran a command, for the user log: `cli:` and the login name.
+func cliUser() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
+
+/// A vendor in the user log, without its key's hash.
+struct VendorSummary: Encodable {
+    let code, name, category: String
+    let hasKey: Bool
+    let rateLimit: Int
+    let strict: Bool
+
+    init(_ vendor: VendorRecord) {
+        (code, name, category, hasKey, rateLimit, strict) = (vendor.code, vendor.name, vendor.category.rawValue, vendor.keyHash != nil, vendor.rateLimit, vendor.strict)
+    }
+}
+
 func commandLogger() -> Logger {
     var logger = Logger(label: "parkgate")
     logger.logLevel = .warning
@@ -112,8 +127,13 @@ struct VendorCommand: AsyncParsableCommand {
             let platform = try Platform.open(try await store.resolve(), logger: commandLogger())
             let category = parsedCategory
             let record = try await platform.withReadyStore { store in
-                try await Vendors(store: store).add(
+                let before = try await store.vendor(code: code)
+                let record = try await Vendors(store: store).add(
                     code: code, key: key, category: category, name: name, rateLimit: rateLimit, strict: strict)
+                try await AuditLog(store: store).record(
+                    cliUser(), "vendor.save", target: "vendor:\(code)", before: before.map(VendorSummary.init),
+                    after: VendorSummary(record), channel: "cli")
+                return record
             }
             print("vendor \(record.code) \(record.name) (\(record.category.rawValue)) key \(record.keyHash == nil ? "not set" : "set") rate-limit \(record.rateLimit)")
         }
@@ -143,12 +163,21 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option var username: String
         @Option var password: String
-        @Option(help: "admin | operator | auditor") var role: String = "admin"
+        @Option(help: "admin | operator | auditor | scoped") var role: String = "admin"
+        @Option(help: "Scoped users: the parkCodes they may see, P1,P2,…") var parks: String?
+        @Option(help: "Scoped users: the vendors (comType) they may see.") var vendors: String?
+        @Option(help: "Scoped users: the devCodes they may see.") var devices: String?
 
         func run() async throws {
+            func list(_ text: String?) -> [String] { (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            let scope = RecordScope(parks: list(parks), vendors: list(vendors), devices: list(devices))
             let platform = try Platform.open(try await store.resolve(), logger: commandLogger())
             try await platform.withReadyStore { store in
-                try await Accounts(store: store).addUser(username: username, password: password, role: role)
+                let existed = try await store.user(named: username) != nil
+                let user = try await Accounts(store: store).addUser(username: username, password: password, role: role, scope: scope)
+                try await AuditLog(store: store).record(
+                    cliUser(), existed ? "user.save" : "user.create", target: "user:\(username)",
+                    after: ["role": user.role, "scope": AuditLog.json(user.scope) ?? "null", "passwordChanged": "true"], channel: "cli")
             }
             print("user \(username) (\(role)) saved")
         }

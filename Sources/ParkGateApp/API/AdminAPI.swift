@@ -4,11 +4,13 @@ import ParkGateModel
 import ParkGateProtocols
 import ParkGateStore
 
-/// The read API under `/api/v1` (JSON), behind bearer tokens.
+/// The API under `/api/v1` (JSON), behind bearer tokens; every route checks the caller's role
+/// and, for scoped users, shows only their parks', vendors' and devices' records.
 struct AdminAPI {
     let store: any Store
     let accounts: Accounts
     let time: ChinaTime
+    var audit: AuditLog { AuditLog(store: store) }
     /// `devices.silence`, for the availability figures of campaign reports.
     var deviceSilence: Double = 600
 
@@ -26,14 +28,6 @@ struct AdminAPI {
         let role: String
     }
 
-    struct VendorView: ResponseEncodable {
-        let code, name, category, categoryLabel: String
-        let hasKey: Bool
-        let rateLimit: Int
-        let strict: Bool
-        let createdAt, updatedAt: Date
-    }
-
     struct Items<Item: Encodable & Sendable>: ResponseEncodable {
         let items: [Item]
     }
@@ -45,82 +39,158 @@ struct AdminAPI {
             }
             guard let token = try await accounts.login(username: login.username, password: login.password),
                 let user = try await store.user(named: login.username)
-            else { throw HTTPError(.unauthorized, message: "wrong username or password") }
+            else {
+                try await audit.record(login.username, "login-failed", target: "user:\(login.username)", channel: "api")
+                throw HTTPError(.unauthorized, message: "wrong username or password")
+            }
+            try await audit.record(user.username, "login", target: "user:\(user.username)", channel: "api")
             return LoginResponse(token: token.token, expiresAt: token.expiresAt, username: user.username, role: user.role)
         }
 
         let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(accounts: accounts))
-        api.get("/me") { _, context -> Items<String> in
-            Items(items: [context.user?.username ?? "", context.user?.role ?? ""])
+        api.get("/me") { _, context -> MeResponse in
+            let user = try context.require(.read)
+            return MeResponse(items: [user.username, user.role], username: user.username, role: user.role, scope: user.scope)
         }
-        api.get("/vendors") { _, _ -> Items<VendorView> in
-            Items(items: try await store.vendors().map {
-                VendorView(
-                    code: $0.code, name: $0.name, category: $0.category.rawValue, categoryLabel: $0.category.label,
-                    hasKey: $0.keyHash != nil, rateLimit: $0.rateLimit, strict: $0.strict, createdAt: $0.createdAt,
-                    updatedAt: $0.updatedAt)
-            })
+        api.get("/vendors") { _, context -> Items<VendorView> in
+            try context.require(.read)
+            let scope = context.scope
+            return Items(items: try await store.vendors().filter { scope?.vendors.contains($0.code) ?? true }.map(VendorView.init))
+        }
+        api.put("/vendors/{code}") { request, context -> VendorView in
+            let user = try context.require(.manageVendors)
+            let code = try context.parameters.require("code")
+            guard let change = try? await request.decode(as: VendorChange.self, context: context) else {
+                throw HTTPError(.badRequest, message: "send {\"key\",\"category\",\"name\",\"rateLimit\",\"strict\"} (each optional)")
+            }
+            let category = try change.category.map { text in
+                guard let category = DeviceCategory(rawValue: text) else { throw HTTPError(.badRequest, message: "unknown category \(text)") }
+                return category
+            }
+            let before = try await store.vendor(code: code).map(VendorView.init)
+            do {
+                let saved = VendorView(try await Vendors(store: store).add(
+                    code: code, key: change.key, category: category, name: change.name, rateLimit: change.rateLimit, strict: change.strict))
+                try await audit.record(user.username, "vendor.save", target: "vendor:\(code)", before: before, after: saved, channel: "api")
+                return saved
+            } catch let error as Vendors.Failure {
+                throw HTTPError(.badRequest, message: error.description)
+            }
         }
         api.get("/vendors/{code}/findings") { _, context -> Items<FindingRow> in
+            try context.require(.read)
             let code = try context.parameters.require("code")
+            try context.requireVisible(parkCode: nil, vendor: code, devCode: nil, what: "vendor")
             return Items(items: try await store.findings(sender: code, protocolName: nil))
         }
-        api.get("/findings") { request, _ -> Items<FindingRow> in
+        api.get("/findings") { request, context -> Items<FindingRow> in
+            try context.require(.read)
             let query = request.uri.queryParameters
-            return Items(items: try await store.findings(sender: query.text("sender"), protocolName: query.text("protocol")))
+            let scope = context.scope
+            return Items(items: try await store.findings(sender: query.text("sender"), protocolName: query.text("protocol"))
+                .filter { scope?.vendors.contains($0.sender) ?? true })
         }
-        api.get("/berths") { request, _ -> Items<BerthRow> in
+        api.get("/berths") { request, context -> Items<BerthRow> in
+            try context.require(.read)
             let query = request.uri.queryParameters
             return Items(items: try await store.berths(BerthQuery(
-                parkCode: query.text("parkCode"), occupied: query.flag("occupied"))))
+                parkCode: query.text("parkCode"), occupied: query.flag("occupied"), scope: context.scope)))
         }
-        api.get("/devices") { request, _ -> Items<DeviceRow> in
+        api.get("/devices") { request, context -> Items<DeviceRow> in
+            try context.require(.read)
             let query = request.uri.queryParameters
-            return Items(items: try await store.devices(DeviceQuery(
-                vendor: query.text("vendor"), parkCode: query.text("parkCode"),
-                online: query.flag("online"))))
+            var devices = DeviceQuery(vendor: query.text("vendor"), parkCode: query.text("parkCode"), online: query.flag("online"))
+            devices.scope = context.scope
+            return Items(items: try await store.devices(devices))
         }
-        api.get("/events") { request, _ -> PageResponse<EventRow> in
-            let query = request.uri.queryParameters
-            let (limit, before) = try paging(query)
-            return PageResponse(page: try await store.events(EventQuery(
-                parkCode: query.text("parkCode"), psCode: query.text("psCode"),
-                devCode: query.text("devCode"), plate: query.text("plate"),
-                flowId: query.text("flowId"), vendor: query.text("vendor"),
-                kind: query.text("kind"), from: try instant(query["from"], "from"),
-                to: try instant(query["to"], "to"), limit: limit, before: before)))
+        api.get("/events") { request, context -> PageResponse<EventRow> in
+            try context.require(.read)
+            return PageResponse(page: try await store.events(try eventQuery(request.uri.queryParameters, scope: context.scope)))
         }
         api.get("/events/{id}/raw") { _, context -> RawView in
+            try context.require(.read)
             guard let id = Int64(try context.parameters.require("id")),
                 let event = try await store.event(id: id),
                 let raw = try await store.rawMessage(id: event.rawId)
             else { throw HTTPError(.notFound, message: "no such event") }
+            try context.requireVisible(parkCode: event.parkCode, vendor: event.vendor, devCode: event.devCode, what: "event")
             return RawView(raw: raw)
         }
-        api.get("/sessions") { request, _ -> PageResponse<SessionRow> in
-            let query = request.uri.queryParameters
-            let (limit, before) = try paging(query)
-            return PageResponse(page: try await store.sessions(SessionQuery(
-                parkCode: query.text("parkCode"), psCode: query.text("psCode"),
-                plate: query.text("plate"), vendor: query.text("vendor"),
-                status: query.text("status"), from: try instant(query["from"], "from"),
-                to: try instant(query["to"], "to"), limit: limit, before: before)))
+        api.get("/sessions") { request, context -> PageResponse<SessionRow> in
+            try context.require(.read)
+            return PageResponse(page: try await store.sessions(try sessionQuery(request.uri.queryParameters, scope: context.scope)))
         }
-        api.get("/alarms") { request, _ -> PageResponse<AlarmRow> in
-            let query = request.uri.queryParameters
-            let (limit, before) = try paging(query)
-            return PageResponse(page: try await store.alarms(AlarmQuery(
-                kind: query.text("kind"), status: query.text("status"),
-                vendor: query.text("vendor"), devCode: query.text("devCode"),
-                parkCode: query.text("parkCode"), limit: limit, before: before)))
+        api.get("/alarms") { request, context -> PageResponse<AlarmRow> in
+            try context.require(.read)
+            return PageResponse(page: try await store.alarms(try alarmQuery(request.uri.queryParameters, scope: context.scope)))
         }
-        api.get("/summary") { _, _ -> StoreCountsResponse in
-            StoreCountsResponse(counts: try await store.counts())
+        for (action, verb) in [("acknowledge", "alarm.acknowledge"), ("close", "alarm.close")] {
+            api.post("/alarms/{id}/\(action)") { _, context -> AlarmRow in
+                let user = try context.require(.operate)
+                guard let id = Int64(try context.parameters.require("id")), let before = try await store.alarm(id: id) else {
+                    throw HTTPError(.notFound, message: "no such alarm")
+                }
+                try context.requireVisible(parkCode: before.parkCode, vendor: before.vendor, devCode: before.devCode, what: "alarm")
+                let changed = action == "close"
+                    ? try await store.closeAlarm(id: id, by: user.username, at: Date())
+                    : try await store.acknowledgeAlarm(id: id, by: user.username, at: Date())
+                guard changed, let after = try await store.alarm(id: id) else {
+                    throw HTTPError(.conflict, message: "alarm \(id) is \(before.status), not open")
+                }
+                try await audit.record(user.username, verb, target: "alarm:\(id)", before: before, after: after, channel: "api")
+                return after
+            }
         }
+        api.get("/summary") { _, context -> StoreCountsResponse in
+            try context.require(.read)
+            return StoreCountsResponse(counts: try await store.counts(scope: context.scope, since: time.startOfDay(Date())))
+        }
+        UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
     }
 
-    private func paging(_ query: Parameters) throws -> (Int, Int64?) {
+    struct MeResponse: ResponseEncodable {
+        let items: [String]
+        let username, role: String
+        let scope: RecordScope?
+    }
+
+    struct VendorChange: Decodable {
+        let key, category, name: String?
+        let rateLimit: Int?
+        let strict: Bool?
+    }
+
+    func eventQuery(_ query: Parameters, scope: RecordScope?) throws -> EventQuery {
+        let (limit, before) = try paging(query)
+        var events = EventQuery(
+            parkCode: query.text("parkCode"), psCode: query.text("psCode"), devCode: query.text("devCode"), plate: query.text("plate"),
+            flowId: query.text("flowId"), vendor: query.text("vendor"), kind: query.text("kind"),
+            from: try instant(query["from"], "from"), to: try instant(query["to"], "to"), limit: limit, before: before)
+        events.scope = scope
+        return events
+    }
+
+    func sessionQuery(_ query: Parameters, scope: RecordScope?) throws -> SessionQuery {
+        let (limit, before) = try paging(query)
+        var sessions = SessionQuery(
+            parkCode: query.text("parkCode"), psCode: query.text("psCode"), plate: query.text("plate"), vendor: query.text("vendor"),
+            status: query.text("status"), from: try instant(query["from"], "from"), to: try instant(query["to"], "to"),
+            limit: limit, before: before)
+        sessions.scope = scope
+        return sessions
+    }
+
+    func alarmQuery(_ query: Parameters, scope: RecordScope?) throws -> AlarmQuery {
+        let (limit, before) = try paging(query)
+        var alarms = AlarmQuery(
+            kind: query.text("kind"), status: query.text("status"), vendor: query.text("vendor"), devCode: query.text("devCode"),
+            parkCode: query.text("parkCode"), limit: limit, before: before)
+        alarms.scope = scope
+        return alarms
+    }
+
+    func paging(_ query: Parameters) throws -> (Int, Int64?) {
         var limit = 100
         if let text = query["limit"] {
             guard let value = Int(text), (1...Self.maxLimit).contains(value) else {
@@ -137,7 +207,7 @@ struct AdminAPI {
     }
 
     /// Accepts the documents' `YYYYMMDDHHmmss` (local time) or ISO 8601.
-    private func instant(_ text: Substring?, _ name: String) throws -> Date? {
+    func instant(_ text: Substring?, _ name: String) throws -> Date? {
         guard let text else { return nil }
         if let date = time.parseCompact(String(text)) { return date }
         if let date = try? Date(String(text), strategy: .iso8601) { return date }
@@ -170,3 +240,7 @@ extension Parameters {
     /// A query parameter as a flag: `true`/`1` or anything else; nil when absent.
     func flag(_ name: String) -> Bool? { self[name[...]].map { $0 == "true" || $0 == "1" } }
 }
+
+extension VendorView: ResponseEncodable {}
+extension UserView: ResponseEncodable {}
+extension AlarmRow: ResponseEncodable {}

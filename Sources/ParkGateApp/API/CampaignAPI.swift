@@ -12,10 +12,13 @@ struct CampaignAPI {
     }
 
     func register(on api: RouterGroup<AppRequestContext>) {
-        api.get("/campaigns") { _, _ -> AdminAPI.Items<CampaignRecord> in
-            AdminAPI.Items(items: try await campaigns.store.campaigns())
+        api.get("/campaigns") { _, context -> AdminAPI.Items<CampaignRecord> in
+            try context.require(.read)
+            let scope = context.scope
+            return AdminAPI.Items(items: try await campaigns.store.campaigns().filter { scope?.parks.contains($0.parkCode) ?? true })
         }
         api.post("/campaigns") { request, context -> EditedResponse<CampaignView> in
+            let user = try context.require(.manageCampaigns)
             let body: Campaigns.Request
             do {
                 body = try await request.decode(as: Campaigns.Request.self, context: context)
@@ -23,25 +26,24 @@ struct CampaignAPI {
                 throw HTTPError(.badRequest, message: "send a JSON object with name, parkCode, devices, from, to and truth (CSV text) or reference")
             }
             do {
-                let record = try await campaigns.create(body, by: context.user?.username ?? "")
+                let record = try await campaigns.create(body, by: user.username)
+                try await AuditLog(store: campaigns.store).record(
+                    user.username, "campaign.create", target: "campaign:\(record.name)", after: record, channel: "api")
                 return EditedResponse(status: .created, headers: [.location: "/api/v1/campaigns/\(record.name)"], response: CampaignView(campaign: record))
             } catch let error as Campaigns.Invalid {
                 throw HTTPError(error.description.hasPrefix("a campaign named") ? .conflict : .badRequest, message: error.description)
             }
         }
         api.get("/campaigns/{name}") { _, context -> CampaignView in
-            let name = try context.parameters.require("name")
-            guard let record = try await campaigns.store.campaign(named: name) else { throw HTTPError(.notFound, message: "no campaign named \(name)") }
-            return CampaignView(campaign: record)
+            CampaignView(campaign: try await visibleCampaign(context))
         }
         api.get("/campaigns/{name}/truth") { _, context -> Response in
-            let name = try context.parameters.require("name")
-            guard try await campaigns.store.campaign(named: name) != nil else { throw HTTPError(.notFound, message: "no campaign named \(name)") }
+            let name = try await visibleCampaign(context).name
             let csv = TruthCSV.format(try await campaigns.store.campaignTruth(named: name), time: campaigns.time)
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
         api.get("/campaigns/{name}/report") { request, context -> Response in
-            let name = try context.parameters.require("name")
+            let name = try await visibleCampaign(context).name
             let query = request.uri.queryParameters
             guard let format = CampaignReportFormat(rawValue: query.text("format") ?? "json") else {
                 throw HTTPError(.badRequest, message: "format must be json, csv or html")
@@ -56,9 +58,22 @@ struct CampaignAPI {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         api.delete("/campaigns/{name}") { _, context -> HTTPResponse.Status in
+            let user = try context.require(.manageCampaigns)
             let name = try context.parameters.require("name")
-            guard try await campaigns.store.deleteCampaign(named: name) else { throw HTTPError(.notFound, message: "no campaign named \(name)") }
+            guard let before = try await campaigns.store.campaign(named: name), try await campaigns.store.deleteCampaign(named: name) else {
+                throw HTTPError(.notFound, message: "no campaign named \(name)")
+            }
+            try await AuditLog(store: campaigns.store).record(user.username, "campaign.delete", target: "campaign:\(name)", before: before, channel: "api")
             return .noContent
         }
+    }
+
+    /// The campaign named in the path, if the caller may see it (scoped users: their parks').
+    func visibleCampaign(_ context: AppRequestContext) async throws -> CampaignRecord {
+        try context.require(.read)
+        let name = try context.parameters.require("name")
+        guard let record = try await campaigns.store.campaign(named: name) else { throw HTTPError(.notFound, message: "no campaign named \(name)") }
+        try context.requireVisible(parkCode: record.parkCode, vendor: nil, devCode: nil, what: "campaign")
+        return record
     }
 }

@@ -5,7 +5,7 @@ import _CryptoExtras
 
 /// Operator accounts: slow salted password hashes and bearer tokens for `/api/v1`.
 public struct Accounts: Sendable {
-    public static let roles: Set<String> = ["admin", "operator", "auditor"]
+    public static let roles: Set<String> = Set(Role.allCases.map(\.rawValue))
     /// PBKDF2-HMAC-SHA256 rounds (OWASP's minimum for this function).
     static let rounds = 210_000
     public static let tokenLifetime: TimeInterval = 12 * 3600
@@ -27,11 +27,25 @@ public struct Accounts: Sendable {
         }
     }
 
-    public func addUser(username: String, password: String, role: String, now: Date = Date()) async throws {
+    /// Creates a user, or changes one: a nil password keeps the current one (a new user needs one).
+    @discardableResult
+    public func addUser(username: String, password: String?, role: String, scope: RecordScope? = nil, now: Date = Date()) async throws -> UserRecord {
         guard Self.roles.contains(role) else { throw Failure.badRole(role) }
-        guard !password.isEmpty else { throw Failure.emptyPassword }
-        guard (1...64).contains(username.count), !username.contains(where: \.isWhitespace) else { throw Failure.badUsername }
-        try await store.saveUser(UserRecord(username: username, passwordHash: try Self.hash(password), role: role, createdAt: now))
+        guard (1...64).contains(username.count), !username.contains(where: { $0.isWhitespace || $0 == "/" }) else { throw Failure.badUsername }
+        let existing = try await store.user(named: username)
+        let hash: String
+        if let password {
+            guard !password.isEmpty else { throw Failure.emptyPassword }
+            hash = try Self.hash(password)
+        } else {
+            guard let existing else { throw Failure.emptyPassword }
+            hash = existing.passwordHash
+        }
+        let user = UserRecord(
+            username: username, passwordHash: hash, role: role, scope: role == Role.scoped.rawValue ? (scope ?? RecordScope()) : nil,
+            createdAt: existing?.createdAt ?? now)
+        try await store.saveUser(user)
+        return user
     }
 
     /// A bearer token for valid credentials, nil otherwise.
