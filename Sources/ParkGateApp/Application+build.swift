@@ -46,6 +46,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
     AdminAPI(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
+    try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
 
     var services: [any Service] = []
     if let postgres = platform.postgres { services.append(postgres) }

@@ -172,6 +172,11 @@ public struct RawMessageRow: Sendable, Encodable, Hashable {
     }
 }
 
+public struct HourlyFlow: Sendable, Encodable, Hashable {
+    public var hour: Date
+    public var arrivals, departures: Int64
+}
+
 public struct StoreCounts: Sendable, Encodable, Hashable {
     public var rawMessages, events, devicesOnline, devicesOffline, berthsOccupied, openSessions, openAlarms: Int64
     /// Arrivals (entries and occupied) and departures (exits and vacant) since the `since` asked for.

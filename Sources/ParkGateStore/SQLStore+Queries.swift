@@ -223,6 +223,26 @@ extension SQLStore {
             entriesSince: row?.int("entries") ?? 0, exitsSince: row?.int("exits") ?? 0)
     }
 
+    public func hourlyFlows(from: Date, to: Date, scope: RecordScope?) async throws -> [HourlyFlow] {
+        var filter = Filter()
+        filter.add("event_ms >= ?", SQLValue(from))
+        filter.add("event_ms < ?", SQLValue(to))
+        filter.add("kind IN ('entry', 'occupied', 'exit', 'vacant')")
+        filter.scope(scope, park: "park_code", vendor: "vendor", device: "dev_code")
+        let rows = try await database.query(
+            """
+            SELECT event_ms / 3600000 AS hour,
+                SUM(CASE WHEN kind IN ('entry', 'occupied') THEN 1 ELSE 0 END) AS arrivals,
+                SUM(CASE WHEN kind IN ('exit', 'vacant') THEN 1 ELSE 0 END) AS departures
+            FROM events \(filter.sql) GROUP BY event_ms / 3600000 ORDER BY hour
+            """, filter.binds)
+        return rows.map { row in
+            HourlyFlow(
+                hour: Date(timeIntervalSince1970: TimeInterval((row.int("hour") ?? 0) * 3600)),
+                arrivals: row.int("arrivals") ?? 0, departures: row.int("departures") ?? 0)
+        }
+    }
+
     /// Newest-first paging by id; the cursor is the last id returned.
     private func page<Item>(
         table: String, filter: Filter, limit: Int, before: Int64?, map: (SQLRow) -> Item

@@ -42,6 +42,8 @@ public protocol Store: Sendable {
     func rawMessage(id: Int64) async throws -> RawMessageRow?
     func counts() async throws -> StoreCounts
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts
+    /// Arrivals (entries, occupied) and departures (exits, vacant) per hour of event time.
+    func hourlyFlows(from: Date, to: Date, scope: RecordScope?) async throws -> [HourlyFlow]
     func alarm(id: Int64) async throws -> AlarmRow?
     /// Acknowledges an open alarm (it stays open); false when there is no open alarm with this id.
     func acknowledgeAlarm(id: Int64, by username: String, at time: Date) async throws -> Bool

@@ -17,8 +17,10 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let accounts: Accounts
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-            let user = try await accounts.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        // The bearer header, or the console's session cookie (the console's pages call the API too).
+        let bearer = request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let token = bearer ?? request.cookies[Console.cookie]?.value,
+            let user = try await accounts.authenticate(token: token.trimmingCharacters(in: .whitespaces))
         else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "sign in with POST /api/v1/login")
         }
