@@ -208,7 +208,7 @@ struct AdminAPI {
 
     /// Accepts the documents' `YYYYMMDDHHmmss` (local time) or ISO 8601.
     func instant(_ text: Substring?, _ name: String) throws -> Date? {
-        guard let text else { return nil }
+        guard let text, !text.isEmpty else { return nil }
         if let date = time.parseCompact(String(text)) { return date }
         if let date = try? Date(String(text), strategy: .iso8601) { return date }
         throw HTTPError(.badRequest, message: "\(name) must be YYYYMMDDHHmmss (China time) or ISO 8601")
@@ -234,11 +234,11 @@ struct RawView: ResponseEncodable {
 }
 
 extension Parameters {
-    /// A query parameter as a string, nil when absent.
-    func text(_ name: String) -> String? { self[name[...]].map(String.init) }
+    /// A query parameter as a string, nil when absent or empty (an empty filter field filters nothing).
+    func text(_ name: String) -> String? { self[name[...]].flatMap { $0.isEmpty ? nil : String($0) } }
 
-    /// A query parameter as a flag: `true`/`1` or anything else; nil when absent.
-    func flag(_ name: String) -> Bool? { self[name[...]].map { $0 == "true" || $0 == "1" } }
+    /// A query parameter as a flag: `true`/`1` or anything else; nil when absent or empty.
+    func flag(_ name: String) -> Bool? { text(name).map { $0 == "true" || $0 == "1" } }
 }
 
 extension VendorView: ResponseEncodable {}

@@ -227,15 +227,13 @@ extension Console {
     func alarms(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         try context.require(.read)
         let t = words(request)
-        var parameters = request.uri.queryParameters
-        if parameters.text("status") == nil && parameters["cursor"] == nil {
+        let parameters = request.uri.queryParameters
+        if parameters["status"] == nil && parameters["cursor"] == nil {
             // The inbox opens on what still needs attention.
             return redirect(link(request, ["status": "open"]))
         }
         var query = try api.alarmQuery(parameters, scope: context.scope)
-        if parameters.text("status") == "" { query.status = nil }
         if parameters.text("format") == "csv" { query.limit = 100_000 }
-        parameters = request.uri.queryParameters
         let page = try await store.alarms(query)
         let mayOperate = context.user?.parsedRole?.allows(.operate) == true
         var table = ConsoleTable(

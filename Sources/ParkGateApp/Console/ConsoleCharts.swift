@@ -6,6 +6,9 @@ enum ConsoleCharts {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"10\"><title>\(SVGCharts.escape(title))</title><text x=\"8\" y=\"16\" font-size=\"12\" font-weight=\"bold\">\(SVGCharts.escape(title))</text>"
     }
 
+    /// A maximum whose quarters are whole numbers, so the axis never repeats a label.
+    static func niceMaximum(_ value: Double) -> Double { max(4, (value / 4).rounded(.up) * 4) }
+
     static func axis(maximum: Double, left: Double, top: Double, plot: Double, width: Double) -> String {
         var svg = ""
         for step in 0...4 {
@@ -19,7 +22,7 @@ enum ConsoleCharts {
     static func bars(labels: [String], series: [(name: String, values: [Double])], title: String) -> String {
         let left = 34.0, top = 26.0, plot = 150.0, slot = 24.0
         let width = left + slot * Double(labels.count) + 10
-        let maximum = max(1, series.flatMap(\.values).max() ?? 1)
+        let maximum = niceMaximum(series.flatMap(\.values).max() ?? 0)
         var svg = frame(width: width, height: top + plot + 40, title: title) + axis(maximum: maximum, left: left, top: top, plot: plot, width: width)
         let barWidth = (slot - 4) / Double(max(series.count, 1))
         for (index, label) in labels.enumerated() {
@@ -42,7 +45,7 @@ enum ConsoleCharts {
     static func line(labels: [String], values: [Double], title: String) -> String {
         let left = 34.0, top = 26.0, plot = 150.0, slot = 24.0
         let width = left + slot * Double(labels.count) + 10
-        let maximum = max(1, values.max() ?? 1)
+        let maximum = niceMaximum(values.max() ?? 0)
         var svg = frame(width: width, height: top + plot + 40, title: title) + axis(maximum: maximum, left: left, top: top, plot: plot, width: width)
         let points = values.enumerated().map { index, value in
             "\(left + slot * (Double(index) + 0.5)),\(top + plot - plot * value / maximum)"

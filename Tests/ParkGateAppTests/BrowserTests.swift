@@ -1,0 +1,113 @@
+import Foundation
+import ParkGateModel
+import Testing
+
+/// The console in a real browser (headless Chromium over WebDriver) against the real server.
+/// With `PARKGATE_SCREENSHOTS=DIR` the main pages are saved there (docs/screenshots).
+@Suite(.serialized) struct BrowserTests {
+    static let time = ChinaTime()
+
+    @Test func operatorWorksInTheConsole() async throws {
+        try await TestServer.run { server in
+            let site = "http://127.0.0.1:\(server.port)"
+            let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"]
+            let scoped = try await server.send(.post, "/api/v1/users", json: [
+                "username": "pk1-staff", "password": "pw", "role": "scoped", "scope": ["parks": ["PK1"]],
+            ])
+            #expect(scoped.status == 201)
+            let camera = try await server.token(vendor: "109")
+            let now = Self.time.formatCompact(Date())
+            func passage(_ park: String, _ ps: String, _ plate: String, _ state: String = "1", _ changes: [String: String?] = [:]) async throws {
+                var fields = Messages.camera(camera, ps: ps, state: state, plate: plate, time: now, ["parkCode": park, "devCode": "C-\(park)-\(ps)"])
+                for (key, value) in changes { fields[key] = value }
+                #expect(try await server.post("camera", Messages.json(fields)).code == "100")
+            }
+            try await passage("PK1", "B1", "京A10001")
+            try await passage("PK2", "B9", "沪B20002")
+
+            let driver = try await WebDriver(port: try CLITests.freePort())
+            do {
+                // Sign in.
+                try await driver.open(site + "/events")
+                #expect(try await driver.url.contains("/login"))
+                try await driver.type("#username", "admin")
+                try await driver.type("#password", "pw")
+                try await driver.click("#signin")
+                #expect(try await driver.wait(5) { try await !driver.url.contains("/login") }, "signed in")
+                #expect(try await driver.url.hasSuffix("/events"), "back where the user was going")
+
+                // The dashboard updates without a reload when traffic arrives.
+                try await driver.open(site + "/")
+                let before = try await driver.text("#fig-entries")
+                _ = try await driver.script("window.__notReloaded = true;")
+                if let shots { try await driver.screenshot(to: shots + "/dashboard.png") }
+                try await passage("PK1", "B2", "京A10003")
+                try await passage("PK1", "B3", "京A10004", "1", ["Image1": "", "fullImage": "http://img.example/full.jpg"])
+                #expect(try await driver.wait(12) { try await driver.text("#fig-entries") != before }, "entries today refreshed live")
+                #expect(try await driver.script("return window.__notReloaded === true;") as? Bool == true)
+
+                // Filter the records, open one with its image, raw message and findings.
+                try await driver.open(site + "/events")
+                try await driver.type("#filters input[name=plate]", "京A10004")
+                try await driver.click("#apply")
+                #expect(try await driver.wait(5) { try await driver.url.contains("plate=") })
+                let rows = try await driver.elements("#list tbody tr")
+                #expect(rows.count == 1)
+                if let shots { try await driver.screenshot(to: shots + "/events.png") }
+                try await driver.click("#list tbody tr td a")
+                let detail = try await driver.source
+                #expect(detail.contains("http://img.example/full.jpg"), "the record's image")
+                #expect(detail.contains("京A10004") && detail.contains("fullImage"), "the raw message as received")
+                #expect(try await driver.elements("#findings tr").count >= 2, "its conformance findings")
+                if let shots { try await driver.screenshot(to: shots + "/event.png") }
+
+                // Export the list as CSV, with the same session.
+                try await driver.open(site + "/events?parkCode=PK1")
+                let csv = try await driver.asyncScript(
+                    "var done = arguments[0]; fetch(document.getElementById('csv').href).then(r => r.text()).then(done);") as? String ?? ""
+                #expect(csv.contains("flowId") && csv.contains("京A10001") && !csv.contains("沪B20002"), "\(csv)")
+
+                // Acknowledge an alarm in the inbox.
+                let sensor = try await server.token(vendor: "102")
+                #expect(try await server.post("deverror", Messages.json([
+                    "token": sensor, "comType": "102", "flowId": Messages.flowId(vendor: "102", type: "5"), "parkCode": "PK1",
+                    "devCode": "M-1", "psCode": "B1", "alarmCode": "0", "alarmTime": now,
+                ])).code == "100")
+                try await driver.open(site + "/alarms")
+                #expect(try await driver.url.contains("status=open"))
+                if let shots { try await driver.screenshot(to: shots + "/alarms.png") }
+                try await driver.click("button.acknowledge")
+                #expect(try await driver.wait(5) { try await driver.source.contains("admin 20") }, "acknowledged by admin, with the time")
+                let alarms = try await server.items("/api/v1/alarms?status=open")
+                #expect(alarms.first?["acknowledgedBy"] as? String == "admin")
+
+                // Switch to English and back.
+                try await driver.click("#lang")
+                #expect(try await driver.wait(5) { try await driver.source.contains("Acknowledged by") })
+                if let shots { try await driver.screenshot(to: shots + "/alarms-en.png") }
+                try await driver.click("#lang")
+
+                // A scoped user sees its park only.
+                try await driver.click("#logout")
+                #expect(try await driver.wait(5) { try await driver.url.contains("/login") })
+                try await driver.type("#username", "pk1-staff")
+                try await driver.type("#password", "pw")
+                try await driver.click("#signin")
+                #expect(try await driver.wait(5) { try await !driver.url.contains("/login") }, "signed in")
+                try await driver.open(site + "/events")
+                let page = try await driver.source
+                #expect(page.contains("京A10001") && !page.contains("沪B20002"))
+                let other = try #require(try await server.items("/api/v1/events?parkCode=PK2").first?["id"] as? Int)
+                try await driver.open(site + "/events/\(other)")
+                #expect(try await driver.source.contains("no such event"))
+                #expect(try await !driver.source.contains("沪B20002"))
+                try await driver.open(site + "/users")
+                #expect(try await driver.source.contains("manageUsers"), "no user management for a scoped user")
+            } catch {
+                await driver.quit()
+                throw error
+            }
+            await driver.quit()
+        }
+    }
+}
