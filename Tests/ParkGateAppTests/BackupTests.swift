@@ -1,0 +1,115 @@
+import Foundation
+import ParkGateApp
+import ParkGateStore
+import ParkGateTestSupport
+import Synchronization
+import Testing
+
+/// Backups taken while messages pour in hold every message acknowledged before the backup
+/// began, and restore into an empty data directory or database (SQLite and PostgreSQL, and
+/// from one to the other).
+@Suite struct BackupTests {
+    /// Acknowledged flowIds with the time each answer arrived.
+    final class Acks: Sendable {
+        let list = Mutex<[(flowId: String, at: Date)]>([])
+        let stop = Atomic(false)
+    }
+
+    /// Sends msensor messages from `workers` loops until `acks.stop` is set.
+    static func load(_ server: TestServer, acks: Acks, workers: Int = 4) async throws {
+        let token = try await server.token(vendor: "102")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var index = 0
+                    while !acks.stop.load(ordering: .relaxed) {
+                        index += 1
+                        var fields = Messages.msensor(token, ps: "W\(worker)-\(index % 50)", state: index % 2 == 0 ? "0" : "1")
+                        fields["devCode"] = "M-W\(worker)"
+                        let flowId = fields["flowId"]!!
+                        if try await server.post("msensor", Messages.json(fields)).code == "100" {
+                            let now = Date()
+                            acks.list.withLock { $0.append((flowId, now)) }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The flowIds stored in a data directory or database.
+    static func storedFlowIds(_ config: AppConfig) async throws -> Set<String> {
+        let platform = try Platform.open(config, logger: TestDatabases.logger)
+        return try await platform.withReadyStore { store in
+            Set(try await store.database.query(SQLStatement("SELECT message_id FROM raw_messages")).compactMap { $0.text("message_id") })
+        }
+    }
+
+    func backupUnderLoad(_ backend: Backend, viaCLI: Bool) async throws -> (file: String, acknowledgedBefore: Set<String>, directory: URL) {
+        let directory = TestDatabases.temporaryDirectory()
+        let file = directory.appendingPathComponent("parkgate.backup").path
+        let result = Mutex<Set<String>>([])
+        try await TestServer.run(backend: backend) { server in
+            let acks = Acks()
+            async let loading: Void = Self.load(server, acks: acks)
+            try await Task.sleep(for: .milliseconds(700))
+            let began = Date()
+            if viaCLI {
+                let answer = try CLITests.run(["backup", "--data-dir", server.config.dataDirectory, "--to", file])
+                #expect(answer.status == 0, "\(answer.output)")
+            } else {
+                let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+                _ = try await platform.withReadyStore { _ in try await Backups.backup(platform, to: file) }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            acks.stop.store(true, ordering: .relaxed)
+            try await loading
+            let before = acks.list.withLock { $0.filter { $0.at < began }.map(\.flowId) }
+            #expect(before.count > 50, "the backup ran under load (\(before.count) messages acknowledged before it)")
+            #expect(acks.list.withLock { $0.count } > before.count, "and messages kept coming while it ran")
+            result.withLock { $0 = Set(before) }
+        }
+        return (file, result.withLock { $0 }, directory)
+    }
+
+    @Test func sqliteBackupUnderLoadRestoresEveryAcknowledgedMessage() async throws {
+        let (file, acknowledged, directory) = try await backupUnderLoad(.sqlite, viaCLI: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let restored = directory.appendingPathComponent("restored").path
+        let answer = try CLITests.run(["restore", "--data-dir", restored, "--from", file])
+        #expect(answer.status == 0, "\(answer.output)")
+        var config = AppConfig()
+        config.dataDirectory = restored
+        let stored = try await Self.storedFlowIds(config)
+        #expect(acknowledged.isSubset(of: stored), "missing: \(acknowledged.subtracting(stored).prefix(5))")
+        // A restore never overwrites: the second one is refused and changes nothing.
+        let again = try CLITests.run(["restore", "--data-dir", restored, "--from", file])
+        #expect(again.status != 0 && again.output.contains("already holds data"))
+        #expect(try await Self.storedFlowIds(config) == stored)
+        // The restored platform signs in with the same accounts.
+        let login = try await Platform.open(config, logger: TestDatabases.logger).withReadyStore { store in
+            try await Accounts(store: store).login(username: "admin", password: "pw")
+        }
+        #expect(login != nil)
+    }
+
+    @Test func postgresBackupRestoresIntoPostgresAndSQLite() async throws {
+        guard Backend.available.contains(.postgres) else { return }
+        let (file, acknowledged, directory) = try await backupUnderLoad(.postgres, viaCLI: false)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var intoSQLite = AppConfig()
+        intoSQLite.dataDirectory = directory.appendingPathComponent("sqlite").path
+        var intoPostgres = AppConfig()
+        intoPostgres.dataDirectory = directory.appendingPathComponent("pg").path
+        intoPostgres.databaseURL = try await TestDatabases.freshPostgresDatabase()
+        for config in [intoSQLite, intoPostgres] {
+            let platform = try Platform.open(config, logger: TestDatabases.logger)
+            let summary = try await platform.withReadyStore { _ in try await Backups.restore(platform, from: file) }
+            #expect(summary.source == "postgres")
+            let stored = try await Self.storedFlowIds(config)
+            #expect(acknowledged.isSubset(of: stored), "\(config.resolvedDatabaseURL) missing: \(acknowledged.subtracting(stored).prefix(5))")
+            #expect(stored.count == summary.tables["raw_messages"])
+        }
+    }
+}
