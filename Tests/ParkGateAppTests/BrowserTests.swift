@@ -81,7 +81,23 @@ import Testing
                 let alarms = try await server.items("/api/v1/alarms?status=open")
                 #expect(alarms.first?["acknowledgedBy"] as? String == "admin")
 
+                // Create a test campaign from the console and read its report there.
+                try await driver.open(site + "/campaigns")
+                let day = String(now.prefix(8))
+                try await driver.type("#campaign-form input[name=name]", "console-check")
+                try await driver.type("#campaign-form input[name=parkCode]", "PK1")
+                try await driver.type("#campaign-form input[name=devices]", "C-PK1-B2,C-PK1-B3")
+                try await driver.type("#campaign-form input[name=from]", day + "000000")
+                try await driver.type("#campaign-form input[name=to]", day + "235959")
+                try await driver.type("#campaign-form textarea[name=truth]", "psCode,event,time,plate\nB2,arrive,\(now),京A10003\nB3,arrive,\(now),京A10004\n")
+                try await driver.click("#campaign-form button")
+                #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/campaigns/console-check") })
+                let frame = try await driver.script("return document.getElementById('report').srcdoc;") as? String ?? ""
+                #expect(frame.contains("C-PK1-B2") && frame.contains("<svg"), "the report inside the console")
+                if let shots { try await driver.screenshot(to: shots + "/campaign.png") }
+
                 // Switch to English and back.
+                try await driver.open(site + "/alarms")
                 try await driver.click("#lang")
                 #expect(try await driver.wait(5) { try await driver.source.contains("Acknowledged by") })
                 if let shots { try await driver.screenshot(to: shots + "/alarms-en.png") }

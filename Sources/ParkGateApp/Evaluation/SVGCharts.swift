@@ -22,7 +22,7 @@ enum SVGCharts {
     static func shareBars(groups: [(label: String, bars: [Bar])], series: [String], title: String) -> String {
         let groupWidth = Double(max(series.count, 1)) * 22 + 18
         let left = 44.0, top = 28.0, plot = 180.0
-        let width = left + groupWidth * Double(max(groups.count, 1)) + 16 + 150
+        let width = max(480, left + groupWidth * Double(max(groups.count, 1)) + 16 + 150)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(number(width))\" height=\"\(number(top + plot + 44))\" viewBox=\"0 0 \(number(width)) \(number(top + plot + 44))\" font-family=\"sans-serif\" font-size=\"11\">"
         svg += "<title>\(escape(title))</title><text x=\"4\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(escape(title))</text>"
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
