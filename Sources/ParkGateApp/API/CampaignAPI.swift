@@ -29,7 +29,7 @@ struct CampaignAPI {
                 let record = try await campaigns.create(body, by: user.username)
                 try await AuditLog(store: campaigns.store).record(
                     user.username, "campaign.create", target: "campaign:\(record.name)", after: record, channel: "api")
-                return EditedResponse(status: .created, headers: [.location: "/api/v1/campaigns/\(record.name)"], response: CampaignView(campaign: record))
+                return EditedResponse(status: .created, headers: [.location: "/api/v1/campaigns/" + (record.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? record.name)], response: CampaignView(campaign: record))
             } catch let error as Campaigns.Invalid {
                 throw HTTPError(error.description.hasPrefix("a campaign named") ? .conflict : .badRequest, message: error.description)
             }

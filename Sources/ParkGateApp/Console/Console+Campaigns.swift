@@ -46,7 +46,7 @@ extension Console {
                 do {
                     let record = try await campaigns.create(request, by: user.username)
                     try await audit.record(user.username, "campaign.create", target: "campaign:\(record.name)", after: record, channel: "console")
-                    return redirect("/campaigns/\(record.name)")
+                    return redirect("/campaigns/" + (record.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? record.name))
                 } catch let error as Campaigns.Invalid {
                     throw HTTPError(.badRequest, message: error.description)
                 }
@@ -61,7 +61,7 @@ extension Console {
                 try context.requireVisible(parkCode: campaign.parkCode, vendor: nil, devCode: nil, what: "campaign")
                 let report = try await campaigns.report(name: name)
                 let document = try CampaignReportFormat.html.render(report, time: time, berth: request.uri.queryParameters.text("berth"))
-                let base = "/api/v1/campaigns/\(name)"
+                let base = SVGCharts.escape("/api/v1/campaigns/\(name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)")
                 let downloads = ["json", "csv", "html"].map { "<a class=\"button\" href=\"\(base)/report?format=\($0)\">\(t["report"]!) \($0.uppercased())</a>" }
                     .joined(separator: " ") + " <a class=\"button\" href=\"\(base)/truth\">\(t["truth"]!)</a>"
                 // The report is a standalone document; shown in a frame so its styles stay its own.

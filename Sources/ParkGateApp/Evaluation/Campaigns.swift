@@ -71,8 +71,9 @@ public struct Campaigns: Sendable {
     @discardableResult
     public func create(_ request: Request, by user: String, now: Date = Date()) async throws -> CampaignRecord {
         let name = request.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 64, !name.contains("/"), !name.contains(",") else {
-            throw Invalid("name must be 1–64 characters without / or ,")
+        // The name goes into paths, file names and pages: letters (any script), digits, - _ . only.
+        guard (1...64).contains(name.count), name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), name != ".", name != ".." else {
+            throw Invalid("name must be 1–64 letters, digits, - _ or .")
         }
         let parkCode = request.parkCode.trimmingCharacters(in: .whitespaces)
         guard !parkCode.isEmpty else { throw Invalid("parkCode is required") }
