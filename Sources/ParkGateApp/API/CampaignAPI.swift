@@ -53,7 +53,8 @@ struct CampaignAPI {
                 throw HTTPError(.notFound, message: error.description)
             }
             var headers: HTTPFields = [.contentType: format.contentType]
-            if format != .json { headers[.contentDisposition] = "attachment; filename=\"campaign-\(name).\(format.rawValue)\"" }
+            if format != .json { headers[.contentDisposition] = "attachment; filename=\"campaign.\(format.rawValue)\"; filename*=UTF-8''"
+                    + (("campaign-\(name).\(format.rawValue)").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
             let text = try format.render(report, time: campaigns.time, berth: query.text("berth"))
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
