@@ -124,21 +124,9 @@ struct AdminAPI {
             try context.require(.read)
             return PageResponse(page: try await store.alarms(try alarmQuery(request.uri.queryParameters, scope: context.scope)))
         }
-        for (action, verb) in [("acknowledge", "alarm.acknowledge"), ("close", "alarm.close")] {
+        for action in ["acknowledge", "close"] {
             api.post("/alarms/{id}/\(action)") { _, context -> AlarmRow in
-                let user = try context.require(.operate)
-                guard let id = Int64(try context.parameters.require("id")), let before = try await store.alarm(id: id) else {
-                    throw HTTPError(.notFound, message: "no such alarm")
-                }
-                try context.requireVisible(parkCode: before.parkCode, vendor: before.vendor, devCode: before.devCode, what: "alarm")
-                let changed = action == "close"
-                    ? try await store.closeAlarm(id: id, by: user.username, at: Date())
-                    : try await store.acknowledgeAlarm(id: id, by: user.username, at: Date())
-                guard changed, let after = try await store.alarm(id: id) else {
-                    throw HTTPError(.conflict, message: "alarm \(id) is \(before.status), not open")
-                }
-                try await audit.record(user.username, verb, target: "alarm:\(id)", before: before, after: after, channel: "api")
-                return after
+                try await AlarmActions.apply(action, context: context, store: store, channel: "api")
             }
         }
         api.get("/summary") { _, context -> StoreCountsResponse in

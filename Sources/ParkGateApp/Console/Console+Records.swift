@@ -88,16 +88,10 @@ extension Console {
         for action in ["acknowledge", "close"] {
             pages.post("/alarms/{id}/\(action)") { request, context in
                 try await guarded(request, context) {
-                    let user = try context.require(.operate)
-                    guard let id = Int64(try context.parameters.require("id")), let before = try await store.alarm(id: id) else {
-                        throw HTTPError(.notFound, message: "no such alarm")
-                    }
-                    try context.requireVisible(parkCode: before.parkCode, vendor: before.vendor, devCode: before.devCode, what: "alarm")
-                    let changed = action == "close"
-                        ? try await store.closeAlarm(id: id, by: user.username, at: Date())
-                        : try await store.acknowledgeAlarm(id: id, by: user.username, at: Date())
-                    if changed, let after = try await store.alarm(id: id) {
-                        try await audit.record(user.username, "alarm.\(action)", target: "alarm:\(id)", before: before, after: after, channel: "console")
+                    do {
+                        _ = try await AlarmActions.apply(action, context: context, store: store, channel: "console")
+                    } catch let error as HTTPError where error.status == .conflict {
+                        // Someone else closed it first: the inbox shows its state now.
                     }
                     let back = request.headers[.referer].flatMap { URL(string: $0) }.map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? "/alarms"
                     return redirect(back.hasPrefix("/") ? back : "/alarms")
