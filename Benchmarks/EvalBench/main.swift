@@ -33,10 +33,13 @@ let plan = simulator.plan(start: start, time: time)
 print(String(format: "plan: %d truth events, %d messages (%d berths, %d days, %d devices) in %.1f s",
              plan.truth.count, plan.messages.count, berths, days, deviceCount, seconds(ContinuousClock.now - clock)))
 
+// EVALBENCH_DB=PATH keeps the database there (for timing backups of a large one).
+let kept = ProcessInfo.processInfo.environment["EVALBENCH_DB"]
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evalbench-\(UUID().uuidString)")
 defer { try? FileManager.default.removeItem(at: directory) }
 let store = SQLStore(
-    database: try SQLiteDatabase(path: directory.appendingPathComponent("b.sqlite").path, synchronous: .normal), logger: Logger(label: "bench"))
+    database: try SQLiteDatabase(path: kept ?? directory.appendingPathComponent("b.sqlite").path, synchronous: .normal),
+    logger: Logger(label: "bench"))
 try await store.migrate()
 try await store.seedVendors(RoadsideVendorTable.rows, at: start)
 clock = ContinuousClock.now
