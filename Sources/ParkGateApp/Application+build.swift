@@ -45,6 +45,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
             store: store, tokenLifetime: config.tokenLifetime, vendorCacheSeconds: config.vendorCacheSeconds),
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
+    CPMIGateway(store: store, time: time, strict: config.strict, logger: logger).register(on: router, bodyLimit: config.bodyLimit)
     AdminAPI(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
     try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
 

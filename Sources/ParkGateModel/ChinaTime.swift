@@ -49,6 +49,28 @@ public struct ChinaTime: Sendable {
         return Date(timeIntervalSince1970: TimeInterval(localSeconds - offset))
     }
 
+    /// Parses `yyyy-MM-dd HH:mm:ss` (T/CPMI) in this zone; nil unless it names a real instant.
+    public func parseDashed(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A else { return nil }
+        let compact = String(decoding: bytes[0..<4] + bytes[5..<7] + bytes[8..<10] + bytes[11..<13] + bytes[14..<16] + bytes[17..<19], as: UTF8.self)
+        return parseCompact(compact)
+    }
+
+    /// Formats an instant as `yyyy-MM-dd HH:mm:ss` in this zone.
+    public func formatDashed(_ date: Date) -> String {
+        let civil = civilTime(of: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second)
+    }
+
+    /// The first instant of the next month: where a T/CPMI token (valid for the natural month) ends.
+    public func startOfNextMonth(_ date: Date) -> Date {
+        var civil = civilTime(of: date)
+        (civil.day, civil.hour, civil.minute, civil.second) = (1, 0, 0, 0)
+        if civil.month == 12 { (civil.year, civil.month) = (civil.year + 1, 1) } else { civil.month += 1 }
+        return instant(of: civil) ?? date
+    }
+
     /// Local midnight of the day `date` falls on.
     public func startOfDay(_ date: Date) -> Date {
         var civil = civilTime(of: date)

@@ -114,5 +114,42 @@ public enum Schema {
                 "CREATE INDEX audit_user ON audit_log (username, id)",
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0004-parking-lots") { dialect in
+            [
+                """
+                CREATE TABLE parks (
+                    code TEXT PRIMARY KEY, name TEXT NOT NULL, total_spaces BIGINT NOT NULL, empty_spaces BIGINT,
+                    account TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, secret TEXT, signature_on BIGINT NOT NULL,
+                    weather TEXT, situation TEXT, last_heartbeat_ms BIGINT, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE cpmi_requests (
+                    park_code TEXT NOT NULL, opr_num TEXT NOT NULL, code TEXT NOT NULL, answer TEXT NOT NULL,
+                    repeats BIGINT NOT NULL, first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, PRIMARY KEY (park_code, opr_num))
+                """,
+                """
+                CREATE TABLE parking_records (
+                    park_code TEXT NOT NULL, record_code TEXT NOT NULL, plate TEXT NOT NULL, entry_plate TEXT,
+                    in_cross TEXT, in_ms BIGINT, in_text TEXT, in_identity TEXT, car_color TEXT,
+                    out_cross TEXT, out_ms BIGINT, out_text TEXT, out_identity TEXT, park_minutes BIGINT, charge_status TEXT,
+                    pay_fen BIGINT, discount_fen BIGINT, income_fen BIGINT, payment_mode TEXT, pay_origin TEXT, exit_type TEXT,
+                    operator TEXT, status TEXT NOT NULL, corrections BIGINT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL,
+                    PRIMARY KEY (park_code, record_code))
+                """,
+                "CREATE INDEX parking_records_inside ON parking_records (park_code, status)",
+                "CREATE INDEX parking_records_plate ON parking_records (plate)",
+                """
+                CREATE TABLE parking_corrections (
+                    id BIGINT PRIMARY KEY, park_code TEXT NOT NULL, record_code TEXT NOT NULL, from_plate TEXT NOT NULL,
+                    to_plate TEXT NOT NULL, at_ms BIGINT NOT NULL, data TEXT NOT NULL)
+                """,
+                "CREATE INDEX parking_corrections_record ON parking_corrections (park_code, record_code, id)",
+                """
+                CREATE TABLE park_spaces (
+                    id BIGINT PRIMARY KEY, park_code TEXT NOT NULL, at_ms BIGINT NOT NULL, empty_num BIGINT NOT NULL, total_num BIGINT NOT NULL)
+                """,
+                "CREATE INDEX park_spaces_park ON park_spaces (park_code, id)",
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

@@ -41,6 +41,18 @@ public protocol Store: Sendable {
     func event(id: Int64) async throws -> EventRow?
     func rawMessage(id: Int64) async throws -> RawMessageRow?
     func counts() async throws -> StoreCounts
+
+    // Parking lots (T/CPMI)
+    func savePark(_ park: ParkRecord) async throws
+    func park(code: String) async throws -> ParkRecord?
+    func park(account: String) async throws -> ParkRecord?
+    func parks() async throws -> [ParkRecord]
+    /// Stores a login token and revokes the park's earlier ones (B.3.5).
+    func replaceParkToken(_ token: TokenRecord) async throws
+    /// Stores one uplink report with its answer for replays, in one transaction; or answers a
+    /// repeat of its `oprNum`; or refuses it by the rules, storing nothing.
+    func recordParking(_ command: ParkingCommand) async throws -> ParkingOutcome
+    func parkingRecords(parkCode: String?, status: String?, plate: String?, limit: Int, before: String?) async throws -> [ParkingRecordRow]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts
     /// Arrivals (entries, occupied) and departures (exits, vacant) per hour of event time.
     func hourlyFlows(from: Date, to: Date, scope: RecordScope?) async throws -> [HourlyFlow]

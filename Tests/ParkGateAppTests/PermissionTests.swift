@@ -28,6 +28,8 @@ import Testing
         ("POST /api/v1/alarms/{id}/acknowledge", "/api/v1/alarms/{pk2Alarm}/acknowledge", nil, [200, 200, 403, 404]),
         ("POST /api/v1/alarms/{id}/close", "/api/v1/alarms/{pk2Alarm}/close", nil, [200, 409, 403, 404]),
         ("GET /api/v1/summary", "/api/v1/summary", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/parks", "/api/v1/parks", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/parking-records", "/api/v1/parking-records", nil, [200, 200, 200, 200]),
         ("GET /api/v1/users", "/api/v1/users", nil, [200, 403, 403, 403]),
         ("POST /api/v1/users", "/api/v1/users", #"{"username":"new-{role}","password":"pw","role":"auditor"}"#, [201, 403, 403, 403]),
         ("PUT /api/v1/users/{name}", "/api/v1/users/new-admin", #"{"role":"operator"}"#, [200, 403, 403, 403]),

@@ -133,6 +133,20 @@ struct AdminAPI {
             try context.require(.read)
             return StoreCountsResponse(counts: try await store.counts(scope: context.scope, since: time.startOfDay(Date())))
         }
+        api.get("/parks") { _, context -> Items<ParkRecord> in
+            try context.require(.read)
+            let scope = context.scope
+            return Items(items: try await store.parks().filter { scope?.parks.contains($0.code) ?? true })
+        }
+        api.get("/parking-records") { request, context -> Items<ParkingRecordRow> in
+            try context.require(.read)
+            let query = request.uri.queryParameters
+            let (limit, _) = try paging(query)
+            let scope = context.scope
+            return Items(items: try await store.parkingRecords(
+                parkCode: query.text("parkCode"), status: query.text("status"), plate: query.text("plate"), limit: limit, before: nil)
+                .filter { scope?.parks.contains($0.parkCode) ?? true })
+        }
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
     }

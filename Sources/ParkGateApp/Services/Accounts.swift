@@ -1,13 +1,10 @@
-import Crypto
 import Foundation
+import ParkGateProtocols
 import ParkGateStore
-import _CryptoExtras
 
 /// Operator accounts: slow salted password hashes and bearer tokens for `/api/v1`.
 public struct Accounts: Sendable {
     public static let roles: Set<String> = Set(Role.allCases.map(\.rawValue))
-    /// PBKDF2-HMAC-SHA256 rounds (OWASP's minimum for this function).
-    static let rounds = 210_000
     public static let tokenLifetime: TimeInterval = 12 * 3600
 
     let store: any Store
@@ -66,27 +63,7 @@ public struct Accounts: Sendable {
         return try await store.user(named: record.subject)
     }
 
-    static func hash(_ password: String) throws -> String {
-        var random = SystemRandomNumberGenerator()
-        let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let key = try derive(password, salt: salt, rounds: rounds)
-        return "pbkdf2-sha256$\(rounds)$\(Data(salt).base64EncodedString())$\(key.base64EncodedString())"
-    }
+    static func hash(_ password: String) throws -> String { try PasswordHash.make(password) }
 
-    static func verify(_ password: String, against stored: String) -> Bool {
-        let parts = stored.split(separator: "$")
-        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]),
-            let salt = Data(base64Encoded: String(parts[2])), let expected = Data(base64Encoded: String(parts[3])),
-            let actual = try? derive(password, salt: Array(salt), rounds: rounds)
-        else { return false }
-        // Constant-time comparison.
-        guard actual.count == expected.count else { return false }
-        return zip(actual, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    private static func derive(_ password: String, salt: [UInt8], rounds: Int) throws -> Data {
-        let key = try KDF.Insecure.PBKDF2.deriveKey(
-            from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
-        return key.withUnsafeBytes { Data($0) }
-    }
+    static func verify(_ password: String, against stored: String) -> Bool { PasswordHash.verify(password, against: stored) }
 }

@@ -32,6 +32,12 @@ public enum JSONObjectParser {
     public static let maxDepth = 32
 
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> [(key: String, value: JSONValue)] {
+        try parseWithSpans(bytes).map { ($0.key, $0.value) }
+    }
+
+    /// The members with the byte range of each value as it appears in `bytes` (T/CPMI signs the
+    /// exact text of its `data` member).
+    public static func parseWithSpans(_ bytes: [UInt8]) throws(Failure) -> [(key: String, value: JSONValue, span: Range<Int>)] {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
         guard depth(of: bytes) <= maxDepth else { throw .tooDeep }
         var scanner = JSONScanner(bytes: bytes)
@@ -77,7 +83,7 @@ struct JSONScanner {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
-    mutating func topLevelObject() throws(Failure) -> [(key: String, value: JSONValue)] {
+    mutating func topLevelObject() throws(Failure) -> [(key: String, value: JSONValue, span: Range<Int>)] {
         skipSpace()
         guard peek == UInt8(ascii: "{") else {
             // A valid non-object document is "not an object"; anything else is not JSON.
@@ -87,7 +93,7 @@ struct JSONScanner {
             throw .notObject
         }
         index += 1
-        var members: [(key: String, value: JSONValue)] = []
+        var members: [(key: String, value: JSONValue, span: Range<Int>)] = []
         skipSpace()
         if peek == UInt8(ascii: "}") {
             index += 1
@@ -98,7 +104,10 @@ struct JSONScanner {
                 let key = try string()
                 skipSpace()
                 try expect(UInt8(ascii: ":"))
-                members.append((key, try value()))
+                skipSpace()
+                let start = index
+                let parsed = try value()
+                members.append((key, parsed, start..<index))
                 skipSpace()
                 if peek == UInt8(ascii: ",") { index += 1; continue }
                 try expect(UInt8(ascii: "}"))

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A vehicle's stay in a parking lot as T/CPMI reports it, keyed by `recordCode` per park.
+public struct ParkingEntry: Sendable, Hashable {
+    public var recordCode: String
+    public var plate: String
+    public var inCross: String
+    public var inTime: Date
+    public var inTimeText: String
+    public var inIdentity: VehicleIdentity?
+    public var carColor: String
+    public var operatorName: String
+
+    public init(recordCode: String, plate: String, inCross: String, inTime: Date, inTimeText: String, inIdentity: VehicleIdentity?,
+                carColor: String, operatorName: String) {
+        (self.recordCode, self.plate, self.inCross, self.inTime, self.inTimeText) = (recordCode, plate, inCross, inTime, inTimeText)
+        (self.inIdentity, self.carColor, self.operatorName) = (inIdentity, carColor, operatorName)
+    }
+}
+
+/// Money as the document sends it (Float, two decimals), kept in fen to add up exactly.
+public struct Money: Sendable, Hashable, Comparable, Codable {
+    public var fen: Int64
+
+    public init(fen: Int64) { self.fen = fen }
+
+    /// From a decimal text or number (`12.5`, `"12.50"`); nil when it is not a number or has
+    /// more than two decimals.
+    public init?(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let value = Decimal(string: trimmed), !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
+        var scaled = value * 100
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 0, .plain)
+        guard rounded == scaled else { return nil }
+        fen = NSDecimalNumber(decimal: rounded).int64Value
+    }
+
+    public var text: String { String(format: "%@%lld.%02lld", fen < 0 ? "-" : "", abs(fen) / 100, abs(fen) % 100) }
+
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.fen < rhs.fen }
+}
+
+public struct ParkingExit: Sendable, Hashable {
+    public var recordCode: String
+    public var plate: String
+    public var inCross: String
+    public var outCross: String
+    public var inTime: Date?
+    public var inTimeText: String
+    public var outTime: Date
+    public var outTimeText: String
+    public var inIdentity: VehicleIdentity?
+    public var outIdentity: String
+    public var parkMinutes: Int?
+    public var carColor: String
+    public var chargeStatus: String
+    public var payMoney: Money
+    public var discountMoney: Money
+    public var incomeMoney: Money
+    public var paymentMode: PaymentMode?
+    public var payOrigin: PayOrigin?
+    public var exitType: String
+    public var operatorName: String
+
+    public init(recordCode: String, plate: String, inCross: String, outCross: String, inTime: Date?, inTimeText: String, outTime: Date,
+                outTimeText: String, inIdentity: VehicleIdentity?, outIdentity: String, parkMinutes: Int?, carColor: String,
+                chargeStatus: String, payMoney: Money, discountMoney: Money, incomeMoney: Money, paymentMode: PaymentMode?,
+                payOrigin: PayOrigin?, exitType: String, operatorName: String) {
+        (self.recordCode, self.plate, self.inCross, self.outCross, self.inTime, self.inTimeText) = (recordCode, plate, inCross, outCross, inTime, inTimeText)
+        (self.outTime, self.outTimeText, self.inIdentity, self.outIdentity, self.parkMinutes) = (outTime, outTimeText, inIdentity, outIdentity, parkMinutes)
+        (self.carColor, self.chargeStatus, self.payMoney, self.discountMoney, self.incomeMoney) = (carColor, chargeStatus, payMoney, discountMoney, incomeMoney)
+        (self.paymentMode, self.payOrigin, self.exitType, self.operatorName) = (paymentMode, payOrigin, exitType, operatorName)
+    }
+}
+
+public struct ParkingCorrection: Sendable, Hashable {
+    public var recordCode: String
+    public var plate: String
+    public var correctedPlate: String
+    public var fields: [String: String]
+
+    public init(recordCode: String, plate: String, correctedPlate: String, fields: [String: String]) {
+        (self.recordCode, self.plate, self.correctedPlate, self.fields) = (recordCode, plate, correctedPlate, fields)
+    }
+}
+
+/// What a parking-lot system reports over T/CPMI's uplink, in domain terms.
+public enum ParkingReport: Sendable, Hashable {
+    case heartbeat
+    case entry(ParkingEntry)
+    case correction(ParkingCorrection)
+    case exit(ParkingExit)
+    case environment(totalSpaces: Int, weather: String, situation: String)
+    case remainingSpaces(Int)
+}
+
+/// The rules a report must pass against what is stored.
+public enum ParkingRules {
+    public enum Refusal: Error, Sendable, Equatable {
+        case unknownRecord(String)
+        case exitBeforeEntry(String)
+        case emptyOverTotal(empty: Int, total: Int)
+        case badTotal(Int)
+    }
+
+    public static func check(_ report: ParkingReport, recordEntry: Date??, totalSpaces: Int?) -> Refusal? {
+        switch report {
+        case .correction(let correction):
+            return recordEntry == nil ? .unknownRecord(correction.recordCode) : nil
+        case .exit(let exit):
+            // An exit may arrive before its entry (networks fail); it creates the record then.
+            if let inTime = exit.inTime ?? recordEntry ?? nil, exit.outTime < inTime { return .exitBeforeEntry(exit.recordCode) }
+            return nil
+        case .environment(let total, _, _):
+            return total <= 0 ? .badTotal(total) : nil
+        case .remainingSpaces(let empty):
+            if let total = totalSpaces, empty > total { return .emptyOverTotal(empty: empty, total: total) }
+            return empty < 0 ? .emptyOverTotal(empty: empty, total: totalSpaces ?? 0) : nil
+        case .heartbeat, .entry:
+            return nil
+        }
+    }
+}

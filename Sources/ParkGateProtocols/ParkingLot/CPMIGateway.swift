@@ -1,0 +1,169 @@
+import Crypto
+import Foundation
+import Logging
+import ParkGateModel
+import ParkGateStore
+
+/// The platform side of T/CPMI's uplink (`POST /cpmi`): envelope, signatures, login tokens,
+/// replays, and the parking-lot reports stored before they are answered.
+public struct CPMIGateway: Sendable {
+    let store: any Store
+    let time: ChinaTime
+    let strict: Bool
+    let logger: Logger
+
+    /// Interfaces whose uplink is implemented; the other uplink codes answer 9001 for now.
+    public static let implemented: Set<CPMIInterface> = [.login, .entry, .correction, .exit, .environment, .remainingSpaces, .heartbeat]
+
+    public init(store: any Store, time: ChinaTime = ChinaTime(), strict: Bool, logger: Logger) {
+        self.store = store
+        self.time = time
+        self.strict = strict
+        self.logger = logger
+    }
+
+    public func handle(contentType: String?, body: [UInt8], now: Date = Date()) async -> String {
+        let envelope: CPMIEnvelope
+        do {
+            envelope = try CPMIEnvelope.decode(contentType: contentType, body: body)
+        } catch {
+            return CPMIEnvelope.answer(code: error.code, oprNum: error.oprNum, result: error.result, message: error.message, token: "", secret: nil)
+        }
+        do {
+            return try await process(envelope, now: now)
+        } catch let refusal as CPMIEnvelope.Refusal {
+            return CPMIEnvelope.answer(code: envelope.code, oprNum: envelope.oprNum, result: refusal.result, message: refusal.message,
+                                       token: envelope.token, secret: nil)
+        } catch {
+            logger.error("T/CPMI request failed", metadata: ["code": "\(envelope.code)", "oprNum": "\(envelope.oprNum)", "error": "\(error)"])
+            return CPMIEnvelope.answer(code: envelope.code, oprNum: envelope.oprNum, result: .failure, message: "操作失败：存储出错，未保存",
+                                       token: envelope.token, secret: nil)
+        }
+    }
+
+    func process(_ envelope: CPMIEnvelope, now: Date) async throws -> String {
+        guard let interface = Int(envelope.code).flatMap(CPMIInterface.init(rawValue:)), interface.direction != .downlink,
+            Self.implemented.contains(interface)
+        else { throw CPMIEnvelope.Refusal(result: .unknownInterface, message: "interface \(envelope.code) is closed or does not exist") }
+        guard envelope.dataIsObject else { throw CPMIEnvelope.Refusal(result: .badFormat, message: "data must be an object for interface \(envelope.code)") }
+        if interface == .login { return try await login(envelope, now: now) }
+
+        guard !envelope.token.isEmpty, let token = try await store.token(envelope.token), token.kind == "cpmi", token.expiresAt > now else {
+            throw CPMIEnvelope.Refusal(result: .tokenInvalid, message: "token invalid, expired or revoked: log in again")
+        }
+        guard let park = try await store.park(code: token.subject) else {
+            throw CPMIEnvelope.Refusal(result: .noPark, message: "the account's park no longer exists")
+        }
+        try checkSignature(envelope, token: envelope.token, park: park)
+        var fields = CPMIFields(envelope.data, strict: strict, time: time)
+        let report = try report(interface, &fields, park: park)
+        let answerData = interface == .heartbeat ? "{\"time\":" + JSONText.quote(time.formatDashed(now)) + "}" : "{}"
+        let secret = park.secret, code = envelope.code, oprNum = envelope.oprNum, tokenText = envelope.token
+        let raw = RawMessage(
+            protocolName: "cpmi", sender: park.code, interface: code, messageId: oprNum,
+            contentHash: SHA256.hash(data: Array(envelope.text.utf8)).map { String(format: "%02x", $0) }.joined(),
+            body: envelope.text, receivedAt: now)
+        var command = ParkingCommand(parkCode: park.code, oprNum: oprNum, code: code, report: report, raw: raw, now: now) {
+            CPMIEnvelope.answer(code: code, oprNum: oprNum, result: .success, dataText: answerData, token: tokenText, secret: secret)
+        }
+        command.findings = fields.findings.map {
+            Finding(protocolName: "cpmi", sender: park.code, interface: code, field: $0.field, rule: $0.rule, example: $0.example)
+        }
+        let outcome: ParkingOutcome
+        do {
+            outcome = try await store.recordParking(command)
+        } catch StoreError.conflict {
+            // The same oprNum committed by a concurrent request: this one is its repeat.
+            outcome = try await store.recordParking(command)
+        }
+        switch outcome {
+        case .accepted(let answer), .replayed(let answer):
+            return answer
+        case .tooManyRepeats:
+            throw CPMIEnvelope.Refusal(result: .failure, message: "重复请求次数超限 (more than 5 repeats of oprNum \(oprNum) within an hour)")
+        case .refused(let refusal):
+            switch refusal {
+            case .unknownRecord(let record): throw CPMIEnvelope.Refusal(result: .unknownRecord, message: "recordCode \(record) does not exist")
+            case .exitBeforeEntry(let record): throw CPMIEnvelope.Refusal(result: .badFormat, message: "record \(record): outTime precedes inTime")
+            case .emptyOverTotal(let empty, let total):
+                throw CPMIEnvelope.Refusal(result: .emptyOverTotal, message: "emptyNum \(empty) is more than totalNum \(total)")
+            case .badTotal(let total): throw CPMIEnvelope.Refusal(result: .badTotal, message: "totalNum \(total) is 0 or less")
+            }
+        }
+    }
+
+    func checkSignature(_ envelope: CPMIEnvelope, token: String, park: ParkRecord) throws {
+        guard park.signatureOn else { return }
+        let expected = CPMIEnvelope.signature(dataText: envelope.dataText, token: token, secret: park.secret)
+        guard envelope.signature.uppercased() == expected else {
+            throw CPMIEnvelope.Refusal(result: .badSignature, message: "signature does not match MD5(data + token + secret)")
+        }
+    }
+
+    func login(_ envelope: CPMIEnvelope, now: Date) async throws -> String {
+        var fields = CPMIFields(envelope.data, strict: strict, time: time)
+        let account = try fields.string("parkUserName", required: true), password = try fields.string("parkUserPwd", required: true)
+        guard let park = try await store.park(account: account), PasswordHash.verify(password, against: park.passwordHash) else {
+            throw CPMIEnvelope.Refusal(result: .badCredentials, message: "wrong parkUserName or parkUserPwd")
+        }
+        try checkSignature(envelope, token: "", park: park)
+        var random = SystemRandomNumberGenerator()
+        let value = (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255, using: &random)) }.joined()
+        // Valid to the end of the natural month (China time); a new login revokes the old token.
+        try await store.replaceParkToken(TokenRecord(token: value, kind: "cpmi", subject: park.code, issuedAt: now, expiresAt: time.startOfNextMonth(now)))
+        let data = "{\"token\":" + JSONText.quote(value) + ",\"parkCode\":" + JSONText.quote(park.code) + "}"
+        return CPMIEnvelope.answer(code: envelope.code, oprNum: envelope.oprNum, result: .success, dataText: data, token: "", secret: park.secret)
+    }
+
+    func report(_ interface: CPMIInterface, _ fields: inout CPMIFields, park: ParkRecord) throws(CPMIEnvelope.Refusal) -> ParkingReport {
+        switch interface {
+        case .heartbeat:
+            return .heartbeat
+        case .entry:
+            let recordCode = try fields.string("recordCode", required: true)
+            let inTime = try fields.instant("inTime", required: true)!
+            return .entry(ParkingEntry(
+                recordCode: recordCode, plate: try fields.string("carNum", required: true), inCross: try fields.string("inCross"),
+                inTime: inTime.date, inTimeText: inTime.text, inIdentity: try fields.code("inIdentity", VehicleIdentity.self),
+                carColor: try fields.string("carColor"), operatorName: try fields.string("operatorName")))
+        case .correction:
+            let recordCode = try fields.string("recordCode", required: true)
+            var copy: [String: String] = [:]
+            for name in ["inCross", "inTime", "inIdentity", "parkMinutes", "carColor", "outCross", "operatorName"] {
+                let value = try fields.string(name)
+                if !value.isEmpty { copy[name] = value }
+            }
+            _ = try fields.code("inIdentity", VehicleIdentity.self)
+            return .correction(ParkingCorrection(
+                recordCode: recordCode, plate: try fields.string("carNum"), correctedPlate: try fields.string("correctionNum", required: true), fields: copy))
+        case .exit:
+            let outTime = try fields.instant("outTime", required: true)!
+            let inTime = try fields.instant("inTime", required: false)
+            return .exit(ParkingExit(
+                recordCode: try fields.string("recordCode", required: true), plate: try fields.string("carNum"), inCross: try fields.string("inCross"),
+                outCross: try fields.string("outCross"), inTime: inTime?.date, inTimeText: inTime?.text ?? "", outTime: outTime.date,
+                outTimeText: outTime.text, inIdentity: try fields.code("inIdentity", VehicleIdentity.self), outIdentity: try fields.string("outIdentity"),
+                parkMinutes: try fields.int("parkMinutes"), carColor: try fields.string("carColor"), chargeStatus: try fields.string("chargeStatus"),
+                payMoney: try fields.money("payMoney"), discountMoney: try fields.money("discountMoney"), incomeMoney: try fields.money("incomeMoney"),
+                paymentMode: try fields.code("paymentMode", PaymentMode.self), payOrigin: try fields.code("payOrigin", PayOrigin.self),
+                exitType: try fields.string("exitType"), operatorName: try fields.string("operatorName")))
+        case .environment:
+            try checkPark(&fields, park)
+            return .environment(totalSpaces: try fields.int("totalNum", required: true)!, weather: try fields.string("weather"),
+                                situation: try fields.string("situation"))
+        case .remainingSpaces:
+            try checkPark(&fields, park)
+            return .remainingSpaces(try fields.int("emptyNum", required: true)!)
+        default:
+            throw CPMIEnvelope.Refusal(result: .unknownInterface, message: "interface \(interface.code) is closed")
+        }
+    }
+
+    /// A `parkCode` in `data` must be the token's park.
+    func checkPark(_ fields: inout CPMIFields, _ park: ParkRecord) throws(CPMIEnvelope.Refusal) {
+        let code = try fields.string("parkCode")
+        if !code.isEmpty, code != park.code {
+            throw CPMIEnvelope.Refusal(result: .noPark, message: "parkCode \(code) is not the park of this token (\(park.code))")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import ParkGateModel
+
+/// A parking lot connected over T/CPMI: its account, key-pool secret and live state.
+public struct ParkRecord: Sendable, Hashable, Encodable {
+    public var code: String
+    public var name: String
+    public var totalSpaces: Int
+    public var emptySpaces: Int?
+    public var account: String
+    public var passwordHash: String
+    /// The key-pool secret appended to signatures (PROFILE), nil for none.
+    public var secret: String?
+    public var signatureOn: Bool
+    public var weather, situation: String?
+    public var lastHeartbeat: Date?
+    public var createdAt, updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, totalSpaces, emptySpaces, account, signatureOn, weather, situation, lastHeartbeat, createdAt, updatedAt
+    }
+
+    public init(code: String, name: String, totalSpaces: Int, emptySpaces: Int? = nil, account: String, passwordHash: String, secret: String?,
+                signatureOn: Bool, weather: String? = nil, situation: String? = nil, lastHeartbeat: Date? = nil, createdAt: Date, updatedAt: Date) {
+        (self.code, self.name, self.totalSpaces, self.emptySpaces, self.account) = (code, name, totalSpaces, emptySpaces, account)
+        (self.passwordHash, self.secret, self.signatureOn, self.weather, self.situation) = (passwordHash, secret, signatureOn, weather, situation)
+        (self.lastHeartbeat, self.createdAt, self.updatedAt) = (lastHeartbeat, createdAt, updatedAt)
+    }
+}
+
+/// One authenticated uplink report to store.
+public struct ParkingCommand: Sendable {
+    public var parkCode: String
+    public var oprNum: String
+    public var code: String
+    public var report: ParkingReport
+    public var raw: RawMessage
+    /// Conformance findings on this request (lenient mode).
+    public var findings: [Finding] = []
+    public var now: Date
+    /// Renders the answer of an accepted report (stored for replays of its `oprNum`).
+    public var answer: @Sendable () -> String
+    /// Repeats of one `oprNum` allowed within an hour before `9999` (B.2.3.6).
+    public var repeatLimit: Int
+
+    public init(parkCode: String, oprNum: String, code: String, report: ParkingReport, raw: RawMessage, now: Date,
+                repeatLimit: Int = 5, answer: @escaping @Sendable () -> String) {
+        (self.parkCode, self.oprNum, self.code, self.report, self.raw, self.now) = (parkCode, oprNum, code, report, raw, now)
+        (self.repeatLimit, self.answer) = (repeatLimit, answer)
+    }
+}
+
+public enum ParkingOutcome: Sendable, Equatable {
+    case accepted(answer: String)
+    /// The same `oprNum` again: its first answer.
+    case replayed(answer: String)
+    case tooManyRepeats
+    case refused(ParkingRules.Refusal)
+}
+
+public struct ParkingRecordRow: Sendable, Encodable, Hashable {
+    public var parkCode, recordCode, plate: String
+    public var entryPlate: String?
+    public var inCross: String?
+    public var inTime: Date?
+    public var inTimeText: String?
+    public var inIdentity, carColor, outCross: String?
+    public var outTime: Date?
+    public var outTimeText, outIdentity: String?
+    public var parkMinutes: Int64?
+    public var chargeStatus: String?
+    public var payMoney, discountMoney, incomeMoney: String?
+    public var paymentMode, payOrigin, exitType, operatorName: String?
+    public var status: String
+    public var corrections: Int64
+    public var createdAt, updatedAt: Date
+}

@@ -1,0 +1,197 @@
+import Foundation
+import ParkGateModel
+
+extension SQLStore {
+    public func savePark(_ park: ParkRecord) async throws {
+        try await database.execute(
+            """
+            INSERT INTO parks (code, name, total_spaces, empty_spaces, account, password_hash, secret, signature_on, weather, situation,
+                last_heartbeat_ms, created_ms, updated_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (code) DO UPDATE SET name = excluded.name, total_spaces = excluded.total_spaces, account = excluded.account,
+                password_hash = excluded.password_hash, secret = excluded.secret, signature_on = excluded.signature_on,
+                updated_ms = excluded.updated_ms
+            """,
+            [.text(park.code), .text(park.name), SQLValue(park.totalSpaces), SQLValue(park.emptySpaces), .text(park.account),
+             .text(park.passwordHash), SQLValue(park.secret), SQLValue(park.signatureOn), SQLValue(park.weather), SQLValue(park.situation),
+             SQLValue(park.lastHeartbeat), SQLValue(park.createdAt), SQLValue(park.updatedAt)])
+    }
+
+    public func park(code: String) async throws -> ParkRecord? {
+        try await database.query("SELECT * FROM parks WHERE code = ?", [.text(code)]).first.map(Self.park)
+    }
+
+    public func park(account: String) async throws -> ParkRecord? {
+        try await database.query("SELECT * FROM parks WHERE account = ?", [.text(account)]).first.map(Self.park)
+    }
+
+    public func parks() async throws -> [ParkRecord] {
+        try await database.query("SELECT * FROM parks ORDER BY code").map(Self.park)
+    }
+
+    static func park(_ row: SQLRow) -> ParkRecord {
+        ParkRecord(
+            code: row.text("code") ?? "", name: row.text("name") ?? "", totalSpaces: Int(row.int("total_spaces") ?? 0),
+            emptySpaces: row.int("empty_spaces").map { Int($0) }, account: row.text("account") ?? "",
+            passwordHash: row.text("password_hash") ?? "", secret: row.text("secret"), signatureOn: row.bool("signature_on"),
+            weather: row.text("weather"), situation: row.text("situation"), lastHeartbeat: row.date("last_heartbeat_ms"),
+            createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+    }
+
+    public func replaceParkToken(_ token: TokenRecord) async throws {
+        try await database.transaction([
+            SQLStatement("DELETE FROM tokens WHERE kind = ? AND subject = ?", [.text(token.kind), .text(token.subject)]),
+            SQLStatement(
+                "INSERT INTO tokens (token, kind, subject, issued_ms, expires_ms) VALUES (?, ?, ?, ?, ?)",
+                [.text(token.token), .text(token.kind), .text(token.subject), SQLValue(token.issuedAt), SQLValue(token.expiresAt)]),
+        ])
+    }
+
+    public func recordParking(_ command: ParkingCommand) async throws -> ParkingOutcome {
+        let recordCode: String? = switch command.report {
+        case .entry(let entry): entry.recordCode
+        case .correction(let correction): correction.recordCode
+        case .exit(let exit): exit.recordCode
+        default: nil
+        }
+        let reads = [
+            SQLStatement("SELECT * FROM cpmi_requests WHERE park_code = ? AND opr_num = ?", [.text(command.parkCode), .text(command.oprNum)]),
+            SQLStatement("SELECT * FROM parking_records WHERE park_code = ? AND record_code = ?", [.text(command.parkCode), SQLValue(recordCode)]),
+            SQLStatement("SELECT total_spaces FROM parks WHERE code = ?", [.text(command.parkCode)]),
+        ]
+        let ids = self.ids
+        return try await database.readModifyWrite(reads: reads) { rows in
+            ParkingPlanner(command: command, ids: ids).plan(request: rows[0].first, record: rows[1].first, total: rows[2].first?.int("total_spaces"))
+        }
+    }
+
+    public func parkingRecords(parkCode: String?, status: String?, plate: String?, limit: Int, before: String?) async throws -> [ParkingRecordRow] {
+        var filter = Filter()
+        filter.equal("park_code", parkCode)
+        filter.equal("status", status)
+        filter.equal("plate", plate)
+        return try await database.query(
+            "SELECT * FROM parking_records \(filter.sql) ORDER BY updated_ms DESC, record_code LIMIT ?", filter.binds + [.int(Int64(limit))]
+        ).map { row in
+            func money(_ column: String) -> String? { row.int(column).map { Money(fen: $0).text } }
+            return ParkingRecordRow(
+                parkCode: row.text("park_code") ?? "", recordCode: row.text("record_code") ?? "", plate: row.text("plate") ?? "",
+                entryPlate: row.text("entry_plate"), inCross: row.text("in_cross"), inTime: row.date("in_ms"), inTimeText: row.text("in_text"),
+                inIdentity: row.text("in_identity"), carColor: row.text("car_color"), outCross: row.text("out_cross"),
+                outTime: row.date("out_ms"), outTimeText: row.text("out_text"), outIdentity: row.text("out_identity"),
+                parkMinutes: row.int("park_minutes"), chargeStatus: row.text("charge_status"), payMoney: money("pay_fen"),
+                discountMoney: money("discount_fen"), incomeMoney: money("income_fen"), paymentMode: row.text("payment_mode"),
+                payOrigin: row.text("pay_origin"), exitType: row.text("exit_type"), operatorName: row.text("operator"),
+                status: row.text("status") ?? "", corrections: row.int("corrections") ?? 0,
+                createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+}
+
+/// Turns one uplink report into statements, given what is stored (pure, like `IngestPlanner`).
+struct ParkingPlanner {
+    let command: ParkingCommand
+    let ids: IDGenerator
+
+    func plan(request: SQLRow?, record: SQLRow?, total: Int64?) -> (writes: [SQLStatement], result: ParkingOutcome) {
+        let now = command.now
+        if let request {
+            // B.2.3.6: at most 5 repeats of one request within an hour.
+            let first = request.date("first_ms") ?? now, repeats = request.int("repeats") ?? 0
+            let windowOpen = now.timeIntervalSince(first) < 3600
+            let bump = SQLStatement(
+                "UPDATE cpmi_requests SET repeats = ?, last_ms = ?, first_ms = ? WHERE park_code = ? AND opr_num = ?",
+                [.int(windowOpen ? repeats + 1 : 1), SQLValue(now), SQLValue(windowOpen ? first : now), .text(command.parkCode), .text(command.oprNum)])
+            if windowOpen && repeats + 1 > Int64(command.repeatLimit) { return ([bump], .tooManyRepeats) }
+            return ([bump], .replayed(answer: request.text("answer") ?? ""))
+        }
+        let entryTime: Date?? = record.map { $0.date("in_ms") }
+        if let refusal = ParkingRules.check(command.report, recordEntry: entryTime, totalSpaces: total.map { Int($0) }) {
+            return ([], .refused(refusal))
+        }
+        let answer = command.answer()
+        var writes = [
+            SQLStatement(
+                """
+                INSERT INTO raw_messages (id, protocol, sender, interface, message_id, content_hash, body, received_ms, findings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.int(ids.next(now: now)), .text(command.raw.protocolName), .text(command.raw.sender), .text(command.raw.interface),
+                 .text(command.raw.messageId), .text(command.raw.contentHash), .text(command.raw.body), SQLValue(command.raw.receivedAt),
+                 SQLValue(command.findings.isEmpty ? nil : "[" + command.findings.map {
+                     JSONText.object([("field", $0.field), ("rule", $0.rule), ("example", $0.example)]) }.joined(separator: ",") + "]")]),
+            SQLStatement(
+                "INSERT INTO cpmi_requests (park_code, opr_num, code, answer, repeats, first_ms, last_ms) VALUES (?, ?, ?, ?, 0, ?, ?)",
+                [.text(command.parkCode), .text(command.oprNum), .text(command.code), .text(answer), SQLValue(now), SQLValue(now)]),
+        ]
+        writes += statements(record: record)
+        writes += command.findings.map { IngestPlanner.findingStatement($0, at: now) }
+        return (writes, .accepted(answer: answer))
+    }
+
+    func statements(record: SQLRow?) -> [SQLStatement] {
+        let park = SQLValue.text(command.parkCode), now = SQLValue(command.now)
+        switch command.report {
+        case .heartbeat:
+            return [SQLStatement("UPDATE parks SET last_heartbeat_ms = ? WHERE code = ?", [now, park])]
+        case .entry(let entry):
+            // A record an exit created first gets its entry; otherwise the entry creates it.
+            return [SQLStatement(
+                """
+                INSERT INTO parking_records (park_code, record_code, plate, entry_plate, in_cross, in_ms, in_text, in_identity, car_color,
+                    operator, status, corrections, created_ms, updated_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'inside', 0, ?, ?)
+                ON CONFLICT (park_code, record_code) DO UPDATE SET entry_plate = excluded.entry_plate, in_cross = excluded.in_cross,
+                    in_ms = excluded.in_ms, in_text = excluded.in_text, in_identity = excluded.in_identity,
+                    car_color = COALESCE(parking_records.car_color, excluded.car_color), updated_ms = excluded.updated_ms
+                """,
+                [park, .text(entry.recordCode), .text(entry.plate), .text(entry.plate), .text(entry.inCross), SQLValue(entry.inTime),
+                 .text(entry.inTimeText), SQLValue(entry.inIdentity?.rawValue), .text(entry.carColor), .text(entry.operatorName), now, now])]
+        case .correction(let correction):
+            return [
+                SQLStatement(
+                    "UPDATE parking_records SET plate = ?, corrections = corrections + 1, updated_ms = ? WHERE park_code = ? AND record_code = ?",
+                    [.text(correction.correctedPlate), now, park, .text(correction.recordCode)]),
+                SQLStatement(
+                    "INSERT INTO parking_corrections (id, park_code, record_code, from_plate, to_plate, at_ms, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [.int(ids.next(now: command.now)), park, .text(correction.recordCode), .text(record?.text("plate") ?? correction.plate),
+                     .text(correction.correctedPlate), now,
+                     .text(JSONText.object(correction.fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))]),
+            ]
+        case .exit(let exit):
+            let minutes = exit.parkMinutes.map { Int64($0) }
+                ?? (exit.inTime ?? record?.date("in_ms")).map { Int64(exit.outTime.timeIntervalSince($0) / 60) }
+            // The exit carries the corrected plate (B.4.4); an exit with no entry creates the record.
+            return [SQLStatement(
+                """
+                INSERT INTO parking_records (park_code, record_code, plate, in_cross, in_ms, in_text, in_identity, car_color, out_cross, out_ms,
+                    out_text, out_identity, park_minutes, charge_status, pay_fen, discount_fen, income_fen, payment_mode, pay_origin,
+                    exit_type, operator, status, corrections, created_ms, updated_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'exited', 0, ?, ?)
+                ON CONFLICT (park_code, record_code) DO UPDATE SET plate = excluded.plate, out_cross = excluded.out_cross,
+                    out_ms = excluded.out_ms, out_text = excluded.out_text, out_identity = excluded.out_identity,
+                    park_minutes = excluded.park_minutes, charge_status = excluded.charge_status, pay_fen = excluded.pay_fen,
+                    discount_fen = excluded.discount_fen, income_fen = excluded.income_fen, payment_mode = excluded.payment_mode,
+                    pay_origin = excluded.pay_origin, exit_type = excluded.exit_type, operator = excluded.operator, status = 'exited',
+                    in_ms = COALESCE(parking_records.in_ms, excluded.in_ms), in_text = COALESCE(parking_records.in_text, excluded.in_text),
+                    updated_ms = excluded.updated_ms
+                """,
+                [park, .text(exit.recordCode), .text(exit.plate), .text(exit.inCross), SQLValue(exit.inTime), .text(exit.inTimeText),
+                 SQLValue(exit.inIdentity?.rawValue), .text(exit.carColor), .text(exit.outCross), SQLValue(exit.outTime), .text(exit.outTimeText),
+                 .text(exit.outIdentity), SQLValue(minutes), .text(exit.chargeStatus), .int(exit.payMoney.fen), .int(exit.discountMoney.fen),
+                 .int(exit.incomeMoney.fen), SQLValue(exit.paymentMode?.rawValue), SQLValue(exit.payOrigin?.rawValue), .text(exit.exitType),
+                 .text(exit.operatorName), now, now])]
+        case .environment(let total, let weather, let situation):
+            return [SQLStatement(
+                "UPDATE parks SET total_spaces = ?, weather = ?, situation = ?, updated_ms = ? WHERE code = ?",
+                [SQLValue(total), .text(weather), .text(situation), now, park])]
+        case .remainingSpaces(let empty):
+            return [
+                SQLStatement("UPDATE parks SET empty_spaces = ?, updated_ms = ? WHERE code = ?", [SQLValue(empty), now, park]),
+                SQLStatement(
+                    "INSERT INTO park_spaces (id, park_code, at_ms, empty_num, total_num) SELECT ?, code, ?, ?, total_spaces FROM parks WHERE code = ?",
+                    [.int(ids.next(now: command.now)), now, SQLValue(empty), park]),
+            ]
+        }
+    }
+}

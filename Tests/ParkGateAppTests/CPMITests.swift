@@ -1,0 +1,159 @@
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+import ParkGateApp
+import ParkGateModel
+import ParkGateProtocols
+import ParkGateStore
+import ParkGateTestSupport
+import Testing
+
+/// T/CPMI uplink over real HTTP: envelope, signatures, login tokens, replays, parking records,
+/// and every result code these interfaces can give.
+@Suite struct CPMITests {
+    static let secret = "POOL-SECRET"
+
+    /// A server with park P001 (account lot1/pw1, 100 spaces, signature on with a secret).
+    static func run(_ backend: Backend = .sqlite, _ body: @Sendable (TestServer) async throws -> Void) async throws {
+        try await TestServer.run(backend: backend) { server in
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                try await store.savePark(ParkRecord(
+                    code: "P001", name: "一号停车场", totalSpaces: 100, account: "lot1", passwordHash: try PasswordHash.make("pw1", rounds: 1000),
+                    secret: secret, signatureOn: true, createdAt: Date(), updatedAt: Date()))
+            }
+            try await body(server)
+        }
+    }
+
+    static func md5(_ text: String) -> String { Insecure.MD5.hash(data: Array(text.utf8)).map { String(format: "%02X", $0) }.joined() }
+
+    /// Posts an envelope (form field `param`) and returns the answer object.
+    @discardableResult
+    static func call(_ server: TestServer, _ code: String, _ data: String, token: String = "", oprNum: String = UUID().uuidString,
+                     signature: String? = nil, json: Bool = false) async throws -> [String: Any] {
+        let sign = signature ?? md5(data + token + secret)
+        let envelope = "{\"token\":\"\(token)\",\"code\":\"\(code)\",\"oprNum\":\"\(oprNum)\",\"signature\":\"\(sign)\",\"data\":\(data)}"
+        return try await raw(server, json ? envelope : "param=" + envelope.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                             contentType: json ? "application/json" : "application/x-www-form-urlencoded")
+    }
+
+    static func raw(_ server: TestServer, _ body: String, contentType: String) async throws -> [String: Any] {
+        let response = try await server.client.execute(
+            uri: "/cpmi", method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body))
+        #expect(response.status == .ok)
+        return try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    static func login(_ server: TestServer) async throws -> String {
+        let answer = try await call(server, "1", #"{"parkUserName":"lot1","parkUserPwd":"pw1"}"#)
+        #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+        return try #require((answer["data"] as? [String: Any])?["token"] as? String)
+    }
+
+    static func now(_ offset: TimeInterval = 0) -> String { ChinaTime().formatDashed(Date().addingTimeInterval(offset)) }
+
+    @Test func loginSignsAndRevokes() async throws {
+        try await Self.run { server in
+            // The answer is signed over its own data text.
+            let body = "param=" + "{\"token\":\"\",\"code\":\"1\",\"oprNum\":\"L1\",\"signature\":\"\(Self.md5(#"{"parkUserName":"lot1","parkUserPwd":"pw1"}"# + Self.secret))\",\"data\":{\"parkUserName\":\"lot1\",\"parkUserPwd\":\"pw1\"}}"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let response = try await server.client.execute(uri: "/cpmi", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+            let text = String(buffer: response.body)
+            let dataText = try #require(text.range(of: "\"data\":").map { String(text[$0.upperBound...].dropLast()) })
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            #expect(answer["resultCode"] as? String == "0000" && answer["oprNum"] as? String == "L1")
+            #expect(answer["signature"] as? String == Self.md5(dataText + Self.secret))
+            let first = try #require((answer["data"] as? [String: Any])?["token"] as? String)
+            #expect(first.count == 32 && (answer["data"] as? [String: Any])?["parkCode"] as? String == "P001")
+
+            #expect(try await Self.call(server, "8", "{}", token: first)["resultCode"] as? String == "0000")
+            let second = try await Self.login(server)
+            #expect(try await Self.call(server, "8", "{}", token: first)["resultCode"] as? String == "9000", "a new login revokes the old token")
+            let beat = try await Self.call(server, "8", "{}", token: second)
+            #expect(beat["resultCode"] as? String == "0000")
+            #expect(ChinaTime().parseDashed((beat["data"] as? [String: Any])?["time"] as? String ?? "") != nil, "the platform time")
+
+            #expect(try await Self.call(server, "1", #"{"parkUserName":"lot1","parkUserPwd":"nope"}"#)["resultCode"] as? String == "9003")
+            #expect(try await Self.call(server, "1", #"{"parkUserName":"lot1","parkUserPwd":"pw1"}"#, signature: "BAD")["resultCode"] as? String == "9006")
+            #expect(try await Self.call(server, "8", "{}", token: second, signature: "BAD")["resultCode"] as? String == "9006")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func entryCorrectionExitMakeOneRecord(backend: Backend) async throws {
+        try await Self.run(backend) { server in
+            let token = try await Self.login(server)
+            let inTime = Self.now(-3600), outTime = Self.now()
+            var answer = try await Self.call(server, "2", #"{"recordCode":"R1","carNum":"京A1234S","inCross":"IN1","inTime":"\#(inTime)","inIdentity":"2","carColor":"蓝","operatorName":"张三"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "3", #"{"recordCode":"R1","carNum":"京A1234S","correctionNum":"京A12345","inCross":"IN1","inTime":"\#(inTime)"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "4", #"{"recordCode":"R1","carNum":"京A12345","inCross":"IN1","outCross":"OUT2","inTime":"\#(inTime)","outTime":"\#(outTime)","inIdentity":"2","parkMinutes":60,"chargeStatus":"1","payMoney":10.5,"discountMoney":0.5,"incomeMoney":10.00,"paymentMode":"4","payOrigin":"1","exitType":"0","operatorName":"李四"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            let record = try #require(try await server.items("/api/v1/parking-records?parkCode=P001").first)
+            #expect(record["plate"] as? String == "京A12345" && record["entryPlate"] as? String == "京A1234S")
+            #expect(record["status"] as? String == "exited" && record["corrections"] as? Int == 1)
+            #expect(record["incomeMoney"] as? String == "10.00" && record["payMoney"] as? String == "10.50" && record["parkMinutes"] as? Int == 60)
+
+            // Corrections and images need the record; an exit may come first (it creates it), but never before its entry.
+            #expect(try await Self.call(server, "3", #"{"recordCode":"NOPE","correctionNum":"京B1"}"#, token: token)["resultCode"] as? String == "9101")
+            answer = try await Self.call(server, "4", #"{"recordCode":"R2","carNum":"京C1","inTime":"\#(outTime)","outTime":"\#(inTime)"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "9002" && (answer["resultMessage"] as? String ?? "").contains("precedes"))
+            #expect(try await server.items("/api/v1/parking-records?parkCode=P001").count == 1, "nothing stored for a refused exit")
+            answer = try await Self.call(server, "4", #"{"recordCode":"R3","carNum":"京D1","outTime":"\#(outTime)","incomeMoney":"5"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "an exit without its entry creates the record: \(answer)")
+            #expect(try await server.items("/api/v1/findings?sender=P001").contains { $0["field"] as? String == "incomeMoney" },
+                    "money sent as a string is a finding")
+        }
+    }
+
+    @Test func spacesAndEnvironment() async throws {
+        try await Self.run { server in
+            let token = try await Self.login(server)
+            #expect(try await Self.call(server, "7", #"{"parkCode":"P001","emptyNum":40}"#, token: token)["resultCode"] as? String == "0000")
+            #expect(try await Self.call(server, "7", #"{"parkCode":"P001","emptyNum":101}"#, token: token)["resultCode"] as? String == "9105")
+            #expect(try await Self.call(server, "6", #"{"parkCode":"P001","totalNum":0,"weather":"晴"}"#, token: token)["resultCode"] as? String == "9102")
+            #expect(try await Self.call(server, "6", #"{"parkCode":"P001","totalNum":120,"weather":"晴","situation":"球赛"}"#, token: token)["resultCode"] as? String == "0000")
+            #expect(try await Self.call(server, "7", #"{"parkCode":"P001","emptyNum":110}"#, token: token)["resultCode"] as? String == "0000")
+            #expect(try await Self.call(server, "7", #"{"parkCode":"OTHER","emptyNum":1}"#, token: token)["resultCode"] as? String == "9104")
+            let park = try #require(try await server.items("/api/v1/parks").first)
+            #expect(park["totalSpaces"] as? Int == 120 && park["emptySpaces"] as? Int == 110 && park["weather"] as? String == "晴")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func repeatsReplayThenHitTheLimit(backend: Backend) async throws {
+        try await Self.run(backend) { server in
+            let token = try await Self.login(server)
+            let data = #"{"recordCode":"R9","carNum":"京E9","inTime":"\#(Self.now())"}"#
+            let first = try await Self.call(server, "2", data, token: token, oprNum: "OPR-1")
+            for _ in 1...5 {
+                let again = try await Self.call(server, "2", data, token: token, oprNum: "OPR-1")
+                #expect(NSDictionary(dictionary: again).isEqual(to: first), "a repeat gets the first answer")
+            }
+            let sixth = try await Self.call(server, "2", data, token: token, oprNum: "OPR-1")
+            #expect(sixth["resultCode"] as? String == "9999" && (sixth["resultMessage"] as? String ?? "").contains("重复请求次数超限"))
+            let raw = try await server.items("/api/v1/parking-records?parkCode=P001")
+            #expect(raw.count == 1)
+        }
+    }
+
+    @Test func envelopeErrors() async throws {
+        try await Self.run { server in
+            let form = "application/x-www-form-urlencoded"
+            #expect(try await Self.raw(server, "param=", contentType: form)["resultCode"] as? String == "9005")
+            #expect(try await Self.raw(server, "param=%7Bnot", contentType: form)["resultCode"] as? String == "9002")
+            #expect(try await Self.raw(server, "other=1", contentType: form)["resultCode"] as? String == "9002")
+            #expect(try await Self.raw(server, #"{"oprNum":"x","data":{}}"#, contentType: "application/json")["resultCode"] as? String == "9002")
+            #expect(try await Self.raw(server, #"{"code":"8","oprNum":"x","token":""}"#, contentType: "application/json")["resultCode"] as? String == "9004")
+            #expect(try await Self.call(server, "99", "{}")["resultCode"] as? String == "9001")
+            #expect(try await Self.call(server, "9", "{}")["resultCode"] as? String == "9001", "a downlink interface is not an uplink one")
+            #expect(try await Self.call(server, "8", "{}", token: "")["resultCode"] as? String == "9000")
+            let token = try await Self.login(server)
+            #expect(try await Self.call(server, "8", "{}", token: token, json: true)["resultCode"] as? String == "0000", "the JSON body works too")
+            #expect(try await Self.call(server, "2", #"{"recordCode":"R1","carNum":"京A1","inTime":"2026/01/01"}"#, token: token)["resultCode"] as? String == "9002")
+        }
+    }
+}
