@@ -109,8 +109,9 @@ public enum ParkingRules {
         case .correction(let correction):
             return recordEntry == nil ? .unknownRecord(correction.recordCode) : nil
         case .exit(let exit):
-            // An exit may arrive before its entry (networks fail); it creates the record then.
-            if let inTime = exit.inTime ?? recordEntry ?? nil, exit.outTime < inTime { return .exitBeforeEntry(exit.recordCode) }
+            // PROFILE: an exit needs its record (a lot that lost the entry sends 补报账单, 14).
+            guard let entry = recordEntry else { return .unknownRecord(exit.recordCode) }
+            if let inTime = exit.inTime ?? entry, exit.outTime < inTime { return .exitBeforeEntry(exit.recordCode) }
             return nil
         case .environment(let total, _, _):
             return total <= 0 ? .badTotal(total) : nil
