@@ -40,13 +40,15 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
     }
+    let blobs = BlobStore(directory: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("blobs"))
     let gateway = RoadsideGateway(
         credentials: RoadsideCredentials(
             store: store, tokenLifetime: config.tokenLifetime, vendorCacheSeconds: config.vendorCacheSeconds),
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
-    CPMIGateway(store: store, time: time, strict: config.strict, logger: logger).register(on: router, bodyLimit: config.bodyLimit)
-    AdminAPI(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
+    CPMIGateway(store: store, blobs: blobs, time: time, strict: config.strict, logger: logger)
+        .register(on: router, bodyLimit: max(config.bodyLimit, 8 << 20))
+    AdminAPI(store: store, accounts: Accounts(store: store), time: time, blobs: blobs, deviceSilence: config.deviceSilence).register(on: router)
     try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
 
     var services: [any Service] = []

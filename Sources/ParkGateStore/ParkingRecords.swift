@@ -58,6 +58,15 @@ public enum ParkingOutcome: Sendable, Equatable {
     case refused(ParkingRules.Refusal)
 }
 
+public struct ParkingImageRow: Sendable, Encodable, Hashable {
+    public var recordCode, imageCode: String
+    public var imageType: String?
+    /// The blob's name; served at `/api/v1/blobs/{blob}`.
+    public var blob: String
+    public var bytes: Int64
+    public var receivedAt: Date
+}
+
 public struct ParkingRecordRow: Sendable, Encodable, Hashable {
     public var parkCode, recordCode, plate: String
     public var entryPlate: String?

@@ -65,9 +65,33 @@ extension SQLStore {
         }
     }
 
+    public func parksOfBlob(_ name: String) async throws -> [String] {
+        try await database.query("SELECT DISTINCT park_code FROM parking_images WHERE blob = ?", [.text(name)]).compactMap { $0.text("park_code") }
+    }
+
+    public func parkingImages(parkCode: String, recordCode: String) async throws -> [ParkingImageRow] {
+        try await database.query(
+            "SELECT * FROM parking_images WHERE park_code = ? AND record_code = ? ORDER BY image_type, image_code",
+            [.text(parkCode), .text(recordCode)]
+        ).map { row in
+            ParkingImageRow(
+                recordCode: row.text("record_code") ?? "", imageCode: row.text("image_code") ?? "", imageType: row.text("image_type"),
+                blob: row.text("blob") ?? "", bytes: row.int("bytes") ?? 0, receivedAt: row.date("at_ms") ?? .distantPast)
+        }
+    }
+
+    public func parkingRecord(parkCode: String, recordCode: String) async throws -> ParkingRecordRow? {
+        try await parkingRecords(parkCode: parkCode, status: nil, plate: nil, limit: 1, before: nil, recordCode: recordCode).first
+    }
+
     public func parkingRecords(parkCode: String?, status: String?, plate: String?, limit: Int, before: String?) async throws -> [ParkingRecordRow] {
+        try await parkingRecords(parkCode: parkCode, status: status, plate: plate, limit: limit, before: before, recordCode: nil)
+    }
+
+    func parkingRecords(parkCode: String?, status: String?, plate: String?, limit: Int, before: String?, recordCode: String?) async throws -> [ParkingRecordRow] {
         var filter = Filter()
         filter.equal("park_code", parkCode)
+        filter.equal("record_code", recordCode)
         filter.equal("status", status)
         filter.equal("plate", plate)
         return try await database.query(
@@ -134,6 +158,17 @@ struct ParkingPlanner {
         switch command.report {
         case .heartbeat:
             return [SQLStatement("UPDATE parks SET last_heartbeat_ms = ? WHERE code = ?", [now, park])]
+        case .images(let images):
+            return images.map { image in
+                SQLStatement(
+                    """
+                    INSERT INTO parking_images (park_code, record_code, image_code, image_type, blob, bytes, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (park_code, record_code, image_code) DO UPDATE SET image_type = excluded.image_type, blob = excluded.blob,
+                        bytes = excluded.bytes, at_ms = excluded.at_ms
+                    """,
+                    [park, .text(image.recordCode), .text(image.imageCode), SQLValue(image.imageType?.rawValue), .text(image.blob),
+                     SQLValue(image.bytes), now])
+            }
         case .entry(let entry):
             // A record an exit created first gets its entry; otherwise the entry creates it.
             return [SQLStatement(

@@ -151,5 +151,14 @@ public enum Schema {
                 "CREATE INDEX park_spaces_park ON park_spaces (park_code, id)",
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0005-parking-images") { _ in
+            [
+                """
+                CREATE TABLE parking_images (
+                    park_code TEXT NOT NULL, record_code TEXT NOT NULL, image_code TEXT NOT NULL, image_type TEXT,
+                    blob TEXT NOT NULL, bytes BIGINT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (park_code, record_code, image_code))
+                """,
+            ]
+        },
     ]
 }

@@ -53,6 +53,10 @@ public protocol Store: Sendable {
     /// repeat of its `oprNum`; or refuses it by the rules, storing nothing.
     func recordParking(_ command: ParkingCommand) async throws -> ParkingOutcome
     func parkingRecords(parkCode: String?, status: String?, plate: String?, limit: Int, before: String?) async throws -> [ParkingRecordRow]
+    func parkingImages(parkCode: String, recordCode: String) async throws -> [ParkingImageRow]
+    func parkingRecord(parkCode: String, recordCode: String) async throws -> ParkingRecordRow?
+    /// The parks whose records use a blob (to check who may see it).
+    func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts
     /// Arrivals (entries, occupied) and departures (exits, vacant) per hour of event time.
     func hourlyFlows(from: Date, to: Date, scope: RecordScope?) async throws -> [HourlyFlow]

@@ -142,6 +142,36 @@ import Testing
         }
     }
 
+    @Test func imagesComeBeforeOrAfterTheirRecord() async throws {
+        try await Self.run { server in
+            let token = try await Self.login(server)
+            let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x42, count: 600) + [0xFF, 0xD9]).base64EncodedString()
+            var answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I1","imageType":"2","imageBase64":"\#(jpeg)"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "an image before its record: \(answer)")
+            let path = try #require((answer["data"] as? [String: Any])?["imagePath"] as? String)
+            #expect(path.hasPrefix("/api/v1/blobs/") && path.hasSuffix(".jpg"))
+            answer = try await Self.call(server, "2", #"{"recordCode":"R7","carNum":"京F7","inTime":"\#(Self.now())"}"#, token: token)
+            answer = try await Self.call(server, "5", #"[{"recordCode":"R7","imageCode":"I2","imageType":"1","imageBase64":"\#(jpeg)"}]"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000" && (answer["data"] as? [[String: Any]])?.count == 1, "several at once: \(answer)")
+            let detail = try await server.api("/api/v1/parking-records/P001/R7")
+            #expect((detail["images"] as? [[String: Any]])?.count == 2)
+            let file = try await server.send(.get, path)
+            #expect(file.status == 200 && file.contentType == "image/jpeg")
+            let raw = try await server.items("/api/v1/events?limit=10")
+            #expect(raw.isEmpty, "T/CPMI records are not roadside events")
+
+            let notImage = Data("hello, not a picture".utf8).base64EncodedString()
+            answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I3","imageBase64":"\#(notImage)"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "9002" && (answer["resultMessage"] as? String ?? "").contains("not a JPEG"))
+            answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I3","imageBase64":"@@@"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "9002")
+            let huge = Data([0xFF, 0xD8, 0xFF] + Array(repeating: 0, count: 5 << 20)).base64EncodedString()
+            answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I4","imageBase64":"\#(huge)"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "9002" && (answer["resultMessage"] as? String ?? "").contains("larger"))
+            #expect((try await server.api("/api/v1/parking-records/P001/R7")["images"] as? [Any])?.count == 2, "refused images are not attached")
+        }
+    }
+
     @Test func envelopeErrors() async throws {
         try await Self.run { server in
             let form = "application/x-www-form-urlencoded"

@@ -30,6 +30,8 @@ import Testing
         ("GET /api/v1/summary", "/api/v1/summary", nil, [200, 200, 200, 200]),
         ("GET /api/v1/parks", "/api/v1/parks", nil, [200, 200, 200, 200]),
         ("GET /api/v1/parking-records", "/api/v1/parking-records", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/parking-records/{park}/{record}", "/api/v1/parking-records/PK2/none", nil, [404, 404, 404, 404]),
+        ("GET /api/v1/blobs/{name}", "/api/v1/blobs/none.jpg", nil, [404, 404, 404, 404]),
         ("GET /api/v1/users", "/api/v1/users", nil, [200, 403, 403, 403]),
         ("POST /api/v1/users", "/api/v1/users", #"{"username":"new-{role}","password":"pw","role":"auditor"}"#, [201, 403, 403, 403]),
         ("PUT /api/v1/users/{name}", "/api/v1/users/new-admin", #"{"role":"operator"}"#, [200, 403, 403, 403]),

@@ -11,6 +11,8 @@ struct AdminAPI {
     let accounts: Accounts
     let time: ChinaTime
     var audit: AuditLog { AuditLog(store: store) }
+    /// Where images are kept (`<data-dir>/blobs`).
+    var blobs = BlobStore(directory: URL(fileURLWithPath: "blobs"))
     /// `devices.silence`, for the availability figures of campaign reports.
     var deviceSilence: Double = 600
 
@@ -147,8 +149,34 @@ struct AdminAPI {
                 parkCode: query.text("parkCode"), status: query.text("status"), plate: query.text("plate"), limit: limit, before: nil)
                 .filter { scope?.parks.contains($0.parkCode) ?? true })
         }
+        api.get("/parking-records/{park}/{record}") { _, context -> RecordView in
+            try context.require(.read)
+            let park = try context.parameters.require("park"), code = try context.parameters.require("record")
+            try context.requireVisible(parkCode: park, vendor: nil, devCode: nil, what: "record")
+            guard let record = try await store.parkingRecord(parkCode: park, recordCode: code) else {
+                throw HTTPError(.notFound, message: "no record \(code) in park \(park)")
+            }
+            return RecordView(record: record, images: try await store.parkingImages(parkCode: park, recordCode: code))
+        }
+        api.get("/blobs/{name}") { _, context -> Response in
+            try context.require(.read)
+            let name = try context.parameters.require("name")
+            if let scope = context.scope, try await !store.parksOfBlob(name).contains(where: scope.parks.contains) {
+                throw HTTPError(.notFound, message: "no such file")
+            }
+            guard let url = blobs.url(of: name), let data = FileManager.default.contents(atPath: url.path) else {
+                throw HTTPError(.notFound, message: "no such file")
+            }
+            let type = ["jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp"][url.pathExtension] ?? "application/octet-stream"
+            return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=86400"], body: .init(byteBuffer: ByteBuffer(data: data)))
+        }
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
+    }
+
+    struct RecordView: ResponseEncodable {
+        let record: ParkingRecordRow
+        let images: [ParkingImageRow]
     }
 
     struct MeResponse: ResponseEncodable {

@@ -85,9 +85,24 @@ public struct ParkingCorrection: Sendable, Hashable {
     }
 }
 
+/// A picture of a stay (B.4.5), already in the blob store under `blob`.
+public struct ParkingImage: Sendable, Hashable {
+    public var recordCode: String
+    public var imageCode: String
+    public var imageType: ParkingImageType?
+    public var blob: String
+    public var bytes: Int
+
+    public init(recordCode: String, imageCode: String, imageType: ParkingImageType?, blob: String, bytes: Int) {
+        (self.recordCode, self.imageCode, self.imageType, self.blob, self.bytes) = (recordCode, imageCode, imageType, blob, bytes)
+    }
+}
+
 /// What a parking-lot system reports over T/CPMI's uplink, in domain terms.
 public enum ParkingReport: Sendable, Hashable {
     case heartbeat
+    /// Pictures may come before their record (B.4.5: 没有先后顺序); they attach when it comes.
+    case images([ParkingImage])
     case entry(ParkingEntry)
     case correction(ParkingCorrection)
     case exit(ParkingExit)
@@ -118,7 +133,7 @@ public enum ParkingRules {
         case .remainingSpaces(let empty):
             if let total = totalSpaces, empty > total { return .emptyOverTotal(empty: empty, total: total) }
             return empty < 0 ? .emptyOverTotal(empty: empty, total: totalSpaces ?? 0) : nil
-        case .heartbeat, .entry:
+        case .heartbeat, .entry, .images:
             return nil
         }
     }

@@ -9,6 +9,18 @@ public enum JSONValue: Sendable, Equatable {
     case array
     case object
 
+    /// A value from `JSONSerialization` (nested values are only typed).
+    public init(foundation value: Any) {
+        switch value {
+        case let string as String: self = .string(string)
+        case let flag as Bool where type(of: value) == Bool.self: self = .bool(flag)
+        case let number as NSNumber: self = .number(number.stringValue)
+        case is NSNull: self = .null
+        case is [Any]: self = .array
+        default: self = .object
+        }
+    }
+
     public var typeName: String {
         switch self {
         case .string: "string"

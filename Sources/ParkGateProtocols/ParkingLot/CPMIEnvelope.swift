@@ -14,6 +14,8 @@ public struct CPMIEnvelope: Sendable {
     /// The members of `data` when it is an object.
     public var data: [(key: String, value: JSONValue)]
     public var dataIsObject: Bool
+    /// The members of each object when `data` is an array of objects (several images).
+    public var dataItems: [[(key: String, value: JSONValue)]] = []
     /// The whole envelope as received, kept as the raw message.
     public var text: String
 
@@ -61,11 +63,19 @@ public struct CPMIEnvelope: Sendable {
         }
         let dataBytes = Array(param[data.span])
         var dataMembers: [(key: String, value: JSONValue)] = []
+        var items: [[(key: String, value: JSONValue)]] = []
         if data.value == .object { dataMembers = (try? JSONObjectParser.parse(dataBytes)) ?? [] }
-        return CPMIEnvelope(
+        if data.value == .array, let array = try? JSONSerialization.jsonObject(with: Data(dataBytes)) as? [Any] {
+            items = array.compactMap { element in
+                (element as? [String: Any]).map { object in object.map { (key: $0.key, value: JSONValue(foundation: $0.value)) } }
+            }
+        }
+        var envelope = CPMIEnvelope(
             token: try text("token") ?? "", code: code, oprNum: oprNum, signature: try text("signature") ?? "",
             dataText: String(decoding: dataBytes, as: UTF8.self), data: dataMembers, dataIsObject: data.value == .object,
             text: String(decoding: param, as: UTF8.self))
+        envelope.dataItems = items
+        return envelope
     }
 
     /// PROFILE: upper-case hex MD5 of the `data` text, then the token (empty for login), then the

@@ -8,17 +8,24 @@ import ParkGateStore
 /// replays, and the parking-lot reports stored before they are answered.
 public struct CPMIGateway: Sendable {
     let store: any Store
+    let blobs: BlobStore
     let time: ChinaTime
     let strict: Bool
+    /// Largest decoded image accepted (bytes).
+    let imageLimit: Int
     let logger: Logger
 
     /// Interfaces whose uplink is implemented; the other uplink codes answer 9001 for now.
-    public static let implemented: Set<CPMIInterface> = [.login, .entry, .correction, .exit, .environment, .remainingSpaces, .heartbeat]
+    public static let implemented: Set<CPMIInterface> = [
+        .login, .entry, .correction, .exit, .imageUpload, .environment, .remainingSpaces, .heartbeat,
+    ]
 
-    public init(store: any Store, time: ChinaTime = ChinaTime(), strict: Bool, logger: Logger) {
+    public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), strict: Bool, imageLimit: Int = 5 << 20, logger: Logger) {
         self.store = store
+        self.blobs = blobs
         self.time = time
         self.strict = strict
+        self.imageLimit = imageLimit
         self.logger = logger
     }
 
@@ -45,7 +52,9 @@ public struct CPMIGateway: Sendable {
         guard let interface = Int(envelope.code).flatMap(CPMIInterface.init(rawValue:)), interface.direction != .downlink,
             Self.implemented.contains(interface)
         else { throw CPMIEnvelope.Refusal(result: .unknownInterface, message: "interface \(envelope.code) is closed or does not exist") }
-        guard envelope.dataIsObject else { throw CPMIEnvelope.Refusal(result: .badFormat, message: "data must be an object for interface \(envelope.code)") }
+        guard envelope.dataIsObject || (interface == .imageUpload && !envelope.dataItems.isEmpty) else {
+            throw CPMIEnvelope.Refusal(result: .badFormat, message: "data must be an object for interface \(envelope.code)")
+        }
         if interface == .login { return try await login(envelope, now: now) }
 
         guard !envelope.token.isEmpty, let token = try await store.token(envelope.token), token.kind == "cpmi", token.expiresAt > now else {
@@ -56,15 +65,32 @@ public struct CPMIGateway: Sendable {
         }
         try checkSignature(envelope, token: envelope.token, park: park)
         var fields = CPMIFields(envelope.data, strict: strict, time: time)
-        let report = try report(interface, &fields, park: park)
-        let answerData = interface == .heartbeat ? "{\"time\":" + JSONText.quote(time.formatDashed(now)) + "}" : "{}"
+        let report: ParkingReport
+        var answerData = "{}"
+        if interface == .imageUpload {
+            let images = try self.images(envelope.dataIsObject ? [envelope.data] : envelope.dataItems, &fields)
+            report = .images(images)
+            let paths = images.map { "{\"imageCode\":" + JSONText.quote($0.imageCode) + ",\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + $0.blob) + "}" }
+            answerData = envelope.dataIsObject ? "{\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + images[0].blob) + "}" : "[" + paths.joined(separator: ",") + "]"
+        } else {
+            report = try self.report(interface, &fields, park: park)
+            if interface == .heartbeat { answerData = "{\"time\":" + JSONText.quote(time.formatDashed(now)) + "}" }
+        }
         let secret = park.secret, code = envelope.code, oprNum = envelope.oprNum, tokenText = envelope.token
+        // Pictures are kept once, in the blob store: the raw copy names them instead of repeating them.
+        var body = envelope.text
+        if case .images(let images) = report {
+            for (image, encoded) in zip(images, imageTexts(envelope)) where !encoded.isEmpty {
+                body = body.replacingOccurrences(of: encoded, with: "blob:" + image.blob)
+            }
+        }
         let raw = RawMessage(
             protocolName: "cpmi", sender: park.code, interface: code, messageId: oprNum,
             contentHash: SHA256.hash(data: Array(envelope.text.utf8)).map { String(format: "%02x", $0) }.joined(),
-            body: envelope.text, receivedAt: now)
+            body: body, receivedAt: now)
+        let finalData = answerData
         var command = ParkingCommand(parkCode: park.code, oprNum: oprNum, code: code, report: report, raw: raw, now: now) {
-            CPMIEnvelope.answer(code: code, oprNum: oprNum, result: .success, dataText: answerData, token: tokenText, secret: secret)
+            CPMIEnvelope.answer(code: code, oprNum: oprNum, result: .success, dataText: finalData, token: tokenText, secret: secret)
         }
         command.findings = fields.findings.map {
             Finding(protocolName: "cpmi", sender: park.code, interface: code, field: $0.field, rule: $0.rule, example: $0.example)
@@ -157,6 +183,57 @@ public struct CPMIGateway: Sendable {
         default:
             throw CPMIEnvelope.Refusal(result: .unknownInterface, message: "interface \(interface.code) is closed")
         }
+    }
+
+    /// Decodes, checks and stores (durably, before the answer) each picture of an upload.
+    func images(_ items: [[(key: String, value: JSONValue)]], _ fields: inout CPMIFields) throws -> [ParkingImage] {
+        var images: [ParkingImage] = []
+        for (index, item) in items.enumerated() {
+            var itemFields = CPMIFields(item, strict: strict, time: time)
+            let recordCode = try itemFields.string("recordCode", required: true)
+            var imageCode = try itemFields.string("imageCode")
+            if imageCode.isEmpty { imageCode = String(index + 1) }
+            let type = try itemFields.code("imageType", ParkingImageType.self)
+            var encoded = try itemFields.string("imageBase64", required: true)
+            if encoded.hasPrefix("data:"), let comma = encoded.firstIndex(of: ",") {
+                try itemFields.variant("imageBase64", "data: URL prefix before the base64", String(encoded[..<comma]))
+                encoded = String(encoded[encoded.index(after: comma)...])
+            }
+            guard encoded.count / 4 * 3 <= imageLimit + 3 else {
+                throw CPMIEnvelope.Refusal(result: .badFormat, message: "image \(imageCode) is larger than \(imageLimit) bytes")
+            }
+            guard let bytes = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters), !bytes.isEmpty else {
+                throw CPMIEnvelope.Refusal(result: .badFormat, message: "imageBase64 of image \(imageCode) is not base64")
+            }
+            guard bytes.count <= imageLimit else {
+                throw CPMIEnvelope.Refusal(result: .badFormat, message: "image \(imageCode) is larger than \(imageLimit) bytes")
+            }
+            guard let ext = Self.imageFormat(bytes) else {
+                throw CPMIEnvelope.Refusal(result: .badFormat, message: "imageBase64 of image \(imageCode) is not a JPEG, PNG, GIF or BMP image")
+            }
+            let blob = try blobs.put(bytes, extension: ext)
+            images.append(ParkingImage(recordCode: recordCode, imageCode: imageCode, imageType: type, blob: blob, bytes: bytes.count))
+            fields.findings += itemFields.findings
+        }
+        return images
+    }
+
+    /// The `imageBase64` texts of an upload, in order.
+    func imageTexts(_ envelope: CPMIEnvelope) -> [String] {
+        (envelope.dataIsObject ? [envelope.data] : envelope.dataItems).map { item in
+            if case .string(let text)? = item.first(where: { $0.key == "imageBase64" })?.value { return text }
+            return ""
+        }
+    }
+
+    /// The file type an image's first bytes announce.
+    static func imageFormat(_ bytes: Data) -> String? {
+        let head = [UInt8](bytes.prefix(8))
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png" }
+        if head.starts(with: Array("GIF8".utf8)) { return "gif" }
+        if head.starts(with: Array("BM".utf8)) { return "bmp" }
+        return nil
     }
 
     /// A `parkCode` in `data` must be the token's park.

@@ -1,0 +1,41 @@
+import Crypto
+import Foundation
+
+/// Files kept by content (images): `<directory>/<2 hex>/<sha256>.<ext>`, written durably
+/// (temporary file, fsync, rename, fsync of the directory) before anything refers to them,
+/// stored once however often they arrive.
+public struct BlobStore: Sendable {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// Stores `data`; returns its name (`<sha256>.<ext>`), the same for the same content.
+    public func put(_ data: Data, extension ext: String) throws -> String {
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let name = "\(hash).\(ext)"
+        let folder = directory.appendingPathComponent(String(hash.prefix(2)))
+        let target = folder.appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: target.path) { return name }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else { throw StoreError.database("cannot write \(temporary.path)") }
+        let handle = try FileHandle(forWritingTo: temporary)
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+        if rename(temporary.path, target.path) != 0 { throw StoreError.database("cannot store blob \(name)") }
+        let folderDescriptor = open(folder.path, O_RDONLY)
+        if folderDescriptor >= 0 { fsync(folderDescriptor); close(folderDescriptor) }
+        return name
+    }
+
+    /// The file of a stored blob, nil for an unknown or malformed name.
+    public func url(of name: String) -> URL? {
+        let parts = name.split(separator: ".")
+        guard parts.count == 2, parts[0].count == 64, parts[0].allSatisfy(\.isHexDigit), parts[1].allSatisfy(\.isLetter) else { return nil }
+        let url = directory.appendingPathComponent(String(name.prefix(2))).appendingPathComponent(name)
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+}
