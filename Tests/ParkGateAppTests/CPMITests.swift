@@ -169,6 +169,16 @@ import Testing
             answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I4","imageBase64":"\#(huge)"}"#, token: token)
             #expect(answer["resultCode"] as? String == "9002" && (answer["resultMessage"] as? String ?? "").contains("larger"))
             #expect((try await server.api("/api/v1/parking-records/P001/R7")["images"] as? [Any])?.count == 2, "refused images are not attached")
+
+            // The console shows the park, its records, and the record with its pictures.
+            let login = try await server.client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "username=admin&password=pw&next=/"))
+            let cookie = try #require(login.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            for (page, expected) in [("/parks", "一号停车场"), ("/parking-records?parkCode=P001", "京F7"), ("/parking-records/P001/R7", "<img src=\"\(path)\"")] {
+                let response = try await server.client.execute(uri: page, method: .get, headers: [.cookie: cookie])
+                #expect(response.status == .ok && String(buffer: response.body).contains(expected), "\(page)")
+            }
         }
     }
 

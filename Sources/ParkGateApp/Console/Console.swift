@@ -71,6 +71,7 @@ struct Console: Sendable {
         }
         let pages = router.group().add(middleware: ConsoleAuthMiddleware(accounts: accounts, cookie: Self.cookie))
         registerRecordPages(on: pages)
+        registerParkingPages(on: pages)
         registerAdminPages(on: pages)
     }
 
@@ -93,7 +94,8 @@ struct Console: Sendable {
             context["user"] = user.username
             context["roleLabel"] = language == .zh ? role.label.zh : role.label.en
             let items: [(String, String, Permission)] = [
-                ("/", "dashboard", .read), ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
+                ("/", "dashboard", .read), ("/parks", "parks", .read), ("/parking-records", "parkRecords", .read),
+                ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),
                 ("/audit", "audit", .readLogs),

@@ -5,7 +5,11 @@ enum ConsoleText {
     static let words: [String: (zh: String, en: String)] = [
         "app": ("ParkGate 停车数据平台", "ParkGate parking data platform"),
         "dashboard": ("总览", "Dashboard"), "events": ("事件", "Events"), "berths": ("泊位", "Berths"),
-        "sessions": ("停车记录", "Sessions"), "alarms": ("告警", "Alarms"), "devices": ("设备", "Devices"),
+        "sessions": ("路侧停车", "Roadside sessions"), "parkRecords": ("车场记录", "Parking-lot records"),
+        "totalSpaces": ("总车位", "Total spaces"), "emptySpaces": ("剩余车位", "Spaces free"), "weather": ("天气/活动", "Weather/events"),
+        "lastHeartbeat": ("最后心跳", "Last heartbeat"), "signature": ("签名", "Signature"), "recordCode": ("停车记录号", "Record"),
+        "income": ("实收/应收（元）", "Paid/due (yuan)"), "payment": ("支付方式", "Payment"), "inside": ("在场", "inside"),
+        "exited": ("已出场", "exited"), "entryPlate": ("入场车牌", "Plate at entry"), "corrections": ("校正次数", "Corrections"), "alarms": ("告警", "Alarms"), "devices": ("设备", "Devices"),
         "vendors": ("厂商", "Vendors"), "findings": ("不合规记录", "Conformance findings"), "campaigns": ("检测任务", "Test campaigns"),
         "users": ("用户", "Users"), "audit": ("用户日志", "User log"), "logout": ("退出", "Sign out"), "login": ("登录", "Sign in"),
         "username": ("用户名", "Username"), "password": ("密码", "Password"), "badLogin": ("用户名或密码错误", "Wrong username or password"),

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import ParkGateModel
+import ParkGateStore
+
+/// Parking lots (T/CPMI) in the console: the parks with their live state, their records, and
+/// each record with its pictures.
+extension Console {
+    func registerParkingPages(on pages: RouterGroup<AppRequestContext>) {
+        pages.get("/parks") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let scope = context.scope
+                let parks = try await store.parks().filter { scope?.parks.contains($0.code) ?? true }
+                var table = ConsoleTable(
+                    title: t["parks"]!, active: "parks", filters: [],
+                    columns: [t["code"]!, t["name"]!, t["totalSpaces"]!, t["emptySpaces"]!, t["weather"]!, t["lastHeartbeat"]!, t["username"]!, t["signature"]!])
+                table.total = parks.count
+                table.rows = parks.map { park in
+                    ([.init(text: park.code, href: "/parking-records?parkCode=\(park.code)"), .init(text: park.name), .init(text: String(park.totalSpaces)),
+                      .init(text: park.emptySpaces.map(String.init) ?? ""), .init(text: [park.weather, park.situation].compactMap { $0 }.joined(separator: " ")),
+                      .init(text: stamp(park.lastHeartbeat)), .init(text: park.account), .init(text: park.signatureOn ? t["yes"]! : t["no"]!)], [])
+                }
+                return render(table, request, context)
+            }
+        }
+        pages.get("/parking-records") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let query = request.uri.queryParameters
+                let scope = context.scope
+                let limit = query.text("format") == "csv" ? 100_000 : 500
+                let records = try await store.parkingRecords(
+                    parkCode: query.text("parkCode"), status: query.text("status"), plate: query.text("plate"), limit: limit, before: nil)
+                    .filter { scope?.parks.contains($0.parkCode) ?? true }
+                var table = ConsoleTable(
+                    title: t["parkRecords"]!, active: "parkRecords",
+                    filters: [.init(name: "parkCode", label: t["park"]!), .init(name: "plate", label: t["plate"]!, size: 9),
+                              .init(name: "status", label: t["status"]!, options: [("", t["all"]!), ("inside", t["inside"]!), ("exited", t["exited"]!)])],
+                    columns: [t["park"]!, t["recordCode"]!, t["plate"]!, t["entry"]!, t["exit"]!, t["duration"]!, t["income"]!, t["payment"]!, t["status"]!])
+                table.total = records.count
+                table.rows = records.map { record in
+                    ([.init(text: record.parkCode), .init(text: record.recordCode, href: "/parking-records/\(record.parkCode)/\(record.recordCode)"),
+                      .init(text: record.plate), .init(text: stamp(record.inTime)), .init(text: stamp(record.outTime)),
+                      .init(text: record.parkMinutes.map(String.init) ?? ""), .init(text: record.incomeMoney ?? ""),
+                      .init(text: record.paymentMode.flatMap(PaymentMode.init(rawValue:))?.label ?? record.paymentMode ?? ""),
+                      .init(text: record.status == "inside" ? t["inside"]! : t["exited"]!)], [])
+                }
+                return render(table, request, context)
+            }
+        }
+        pages.get("/parking-records/{park}/{record}") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let park = try context.parameters.require("park"), code = try context.parameters.require("record")
+                try context.requireVisible(parkCode: park, vendor: nil, devCode: nil, what: "record")
+                guard let record = try await store.parkingRecord(parkCode: park, recordCode: code) else {
+                    throw HTTPError(.notFound, message: "no record \(code) in park \(park)")
+                }
+                let images = try await store.parkingImages(parkCode: park, recordCode: code)
+                let fields: [[String: Any]] = [
+                    ["label": t["park"]!, "value": record.parkCode], ["label": t["recordCode"]!, "value": record.recordCode],
+                    ["label": t["plate"]!, "value": record.plate], ["label": t["entryPlate"]!, "value": record.entryPlate ?? ""],
+                    ["label": t["entry"]!, "value": "\(stamp(record.inTime)) \(record.inCross ?? "")"],
+                    ["label": t["exit"]!, "value": "\(stamp(record.outTime)) \(record.outCross ?? "")"],
+                    ["label": t["duration"]!, "value": record.parkMinutes.map(String.init) ?? ""],
+                    ["label": t["income"]!, "value": "\(record.incomeMoney ?? "") / \(record.payMoney ?? "") (−\(record.discountMoney ?? ""))"],
+                    ["label": t["payment"]!, "value": record.paymentMode.flatMap(PaymentMode.init(rawValue:))?.label ?? ""],
+                    ["label": t["corrections"]!, "value": String(record.corrections)],
+                    ["label": t["status"]!, "value": record.status == "inside" ? t["inside"]! : t["exited"]!],
+                ]
+                // The pictures are ParkGate's own files: shown, not linked elsewhere.
+                let pictures = images.map { image -> String in
+                    let label = image.imageType.flatMap(ParkingImageType.init(rawValue:))?.label ?? image.imageCode
+                    return "<figure><img src=\"/api/v1/blobs/\(SVGCharts.escape(image.blob))\" alt=\"\(SVGCharts.escape(label))\" style=\"max-width:420px;max-height:300px\"><figcaption>\(SVGCharts.escape(label)) · \(SVGCharts.escape(image.imageCode))</figcaption></figure>"
+                }.joined()
+                return page(request, context, title: "\(t["parkRecords"]!) · \(code)", active: "parkRecords", template: "detail", [
+                    "fields": fields,
+                    "sections": [["heading": t["images"]!, "html": images.isEmpty ? "<p class=\"empty\">\(t["nothing"]!)</p>" : "<div class=\"pictures\">\(pictures)</div>"]],
+                ])
+            }
+        }
+    }
+}
