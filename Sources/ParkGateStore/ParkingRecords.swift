@@ -58,6 +58,32 @@ public enum ParkingOutcome: Sendable, Equatable {
     case refused(ParkingRules.Refusal)
 }
 
+public struct ReconciliationRow: Sendable, Encodable, Hashable {
+    public struct Totals: Sendable, Encodable, Hashable {
+        public var count: Int64
+        public var payMoney, incomeMoney, discountMoney: String
+    }
+
+    public var parkCode, day: String
+    /// As the lot reported them, as ParkGate stored them, and the lot's minus ParkGate's.
+    public var reported, ours, difference: Totals
+    public var matches: Bool
+    public var checkTime: Date?
+    public var receivedAt: Date
+}
+
+public struct SettlementRow: Sendable, Encodable, Hashable {
+    public var parkCode: String
+    public var userId, userName, operatorType, outCross: String?
+    public var start, end: Date?
+    public var cashCount: Int64
+    public var cashSum: String
+    public var couponCount: Int64
+    public var couponSum: String
+    public var uploadedAt: Date?
+    public var receivedAt: Date
+}
+
 public struct ParkingImageRow: Sendable, Encodable, Hashable {
     public var recordCode, imageCode: String
     public var imageType: String?

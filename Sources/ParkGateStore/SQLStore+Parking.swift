@@ -52,16 +52,58 @@ extension SQLStore {
         case .entry(let entry): entry.recordCode
         case .correction(let correction): correction.recordCode
         case .exit(let exit): exit.recordCode
+        case .supplementaryBill(let bill): bill.exit.recordCode
         default: nil
         }
-        let reads = [
+        var reads = [
             SQLStatement("SELECT * FROM cpmi_requests WHERE park_code = ? AND opr_num = ?", [.text(command.parkCode), .text(command.oprNum)]),
             SQLStatement("SELECT * FROM parking_records WHERE park_code = ? AND record_code = ?", [.text(command.parkCode), SQLValue(recordCode)]),
             SQLStatement("SELECT total_spaces FROM parks WHERE code = ?", [.text(command.parkCode)]),
         ]
+        if case .reconciliation(let day) = command.report {
+            // ParkGate's own totals of the day, to set against the lot's.
+            reads.append(SQLStatement(
+                """
+                SELECT count(*) AS n, CAST(COALESCE(SUM(pay_fen), 0) AS BIGINT) AS pay,
+                    CAST(COALESCE(SUM(income_fen), 0) AS BIGINT) AS income, CAST(COALESCE(SUM(discount_fen), 0) AS BIGINT) AS discount
+                FROM parking_records WHERE park_code = ? AND status = 'exited' AND out_ms >= ? AND out_ms < ?
+                """, [.text(command.parkCode), SQLValue(day.dayStart), SQLValue(day.dayEnd)]))
+        }
         let ids = self.ids
         return try await database.readModifyWrite(reads: reads) { rows in
-            ParkingPlanner(command: command, ids: ids).plan(request: rows[0].first, record: rows[1].first, total: rows[2].first?.int("total_spaces"))
+            ParkingPlanner(command: command, ids: ids, ours: rows.count > 3 ? rows[3].first : nil)
+                .plan(request: rows[0].first, record: rows[1].first, total: rows[2].first?.int("total_spaces"))
+        }
+    }
+
+    public func reconciliations(parkCode: String?) async throws -> [ReconciliationRow] {
+        var filter = Filter()
+        filter.equal("park_code", parkCode)
+        return try await database.query("SELECT * FROM reconciliations \(filter.sql) ORDER BY day DESC, park_code", filter.binds).map { row in
+            let reported = [row.int("pay_count"), row.int("pay_fen"), row.int("income_fen"), row.int("discount_fen")].map { $0 ?? 0 }
+            let ours = [row.int("ours_count"), row.int("ours_pay_fen"), row.int("ours_income_fen"), row.int("ours_discount_fen")].map { $0 ?? 0 }
+            let difference = zip(reported, ours).map { $0 - $1 }
+            func totals(_ values: [Int64]) -> ReconciliationRow.Totals {
+                ReconciliationRow.Totals(
+                    count: values[0], payMoney: Money(fen: values[1]).text, incomeMoney: Money(fen: values[2]).text,
+                    discountMoney: Money(fen: values[3]).text)
+            }
+            return ReconciliationRow(
+                parkCode: row.text("park_code") ?? "", day: row.text("day") ?? "", reported: totals(reported), ours: totals(ours),
+                difference: totals(difference), matches: difference.allSatisfy { $0 == 0 }, checkTime: row.date("check_ms"),
+                receivedAt: row.date("received_ms") ?? .distantPast)
+        }
+    }
+
+    public func settlements(parkCode: String?) async throws -> [SettlementRow] {
+        var filter = Filter()
+        filter.equal("park_code", parkCode)
+        return try await database.query("SELECT * FROM cashier_settlements \(filter.sql) ORDER BY id DESC LIMIT 1000", filter.binds).map { row in
+            SettlementRow(
+                parkCode: row.text("park_code") ?? "", userId: row.text("user_id"), userName: row.text("user_name"),
+                operatorType: row.text("operator_type"), outCross: row.text("out_cross"), start: row.date("start_ms"), end: row.date("end_ms"),
+                cashCount: row.int("cash_count") ?? 0, cashSum: Money(fen: row.int("cash_fen") ?? 0).text, couponCount: row.int("coupon_count") ?? 0,
+                couponSum: Money(fen: row.int("coupon_fen") ?? 0).text, uploadedAt: row.date("uploaded_ms"), receivedAt: row.date("received_ms") ?? .distantPast)
         }
     }
 
@@ -116,6 +158,8 @@ extension SQLStore {
 struct ParkingPlanner {
     let command: ParkingCommand
     let ids: IDGenerator
+    /// ParkGate's own totals of a reconciled day.
+    var ours: SQLRow? = nil
 
     func plan(request: SQLRow?, record: SQLRow?, total: Int64?) -> (writes: [SQLStatement], result: ParkingOutcome) {
         let now = command.now
@@ -216,6 +260,63 @@ struct ParkingPlanner {
                  .text(exit.outIdentity), SQLValue(minutes), .text(exit.chargeStatus), .int(exit.payMoney.fen), .int(exit.discountMoney.fen),
                  .int(exit.incomeMoney.fen), SQLValue(exit.paymentMode?.rawValue), SQLValue(exit.payOrigin?.rawValue), .text(exit.exitType),
                  .text(exit.operatorName), now, now])]
+        case .supplementaryBill(let bill):
+            // The whole stay at once: it creates the record, or completes one whose entry or exit came.
+            let exit = bill.exit
+            let minutes = exit.parkMinutes.map { Int64($0) } ?? exit.inTime.map { Int64(exit.outTime.timeIntervalSince($0) / 60) }
+            var statements = [SQLStatement(
+                """
+                INSERT INTO parking_records (park_code, record_code, plate, entry_plate, in_cross, in_ms, in_text, car_type, car_color, out_cross,
+                    out_ms, out_text, park_minutes, pay_fen, discount_fen, income_fen, in_image, out_image, supplementary, status, corrections,
+                    created_ms, updated_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'exited', 0, ?, ?)
+                ON CONFLICT (park_code, record_code) DO UPDATE SET plate = excluded.plate,
+                    in_cross = COALESCE(parking_records.in_cross, excluded.in_cross), in_ms = COALESCE(parking_records.in_ms, excluded.in_ms),
+                    in_text = COALESCE(parking_records.in_text, excluded.in_text), car_type = excluded.car_type,
+                    out_cross = excluded.out_cross, out_ms = excluded.out_ms, out_text = excluded.out_text, park_minutes = excluded.park_minutes,
+                    pay_fen = excluded.pay_fen, discount_fen = excluded.discount_fen, income_fen = excluded.income_fen,
+                    in_image = excluded.in_image, out_image = excluded.out_image, supplementary = 1, status = 'exited',
+                    updated_ms = excluded.updated_ms
+                """,
+                [park, .text(exit.recordCode), .text(exit.plate), .text(exit.plate), .text(exit.inCross), SQLValue(exit.inTime), .text(exit.inTimeText),
+                 .text(bill.carType), .text(exit.outCross), SQLValue(exit.outTime), .text(exit.outTimeText), SQLValue(minutes), .int(exit.payMoney.fen),
+                 .int(exit.discountMoney.fen), .int(exit.incomeMoney.fen), .text(bill.inImage), .text(bill.outImage), now, now])]
+            for payment in bill.payments {
+                statements.append(SQLStatement(
+                    """
+                    INSERT INTO parking_payments (park_code, record_code, bill_number, receivable_fen, actual_fen, discount_fen, pay_ms, pay_status,
+                        payment_mode, pay_origin, toller) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (park_code, record_code, bill_number) DO UPDATE SET receivable_fen = excluded.receivable_fen,
+                        actual_fen = excluded.actual_fen, discount_fen = excluded.discount_fen, pay_ms = excluded.pay_ms,
+                        pay_status = excluded.pay_status, payment_mode = excluded.payment_mode, pay_origin = excluded.pay_origin, toller = excluded.toller
+                    """,
+                    [park, .text(exit.recordCode), .text(payment.billNumber), .int(payment.amountReceivable.fen), .int(payment.actualReceivable.fen),
+                     .int(payment.discountAmount.fen), SQLValue(payment.payTime), .text(payment.payStatus), SQLValue(payment.paymentMode?.rawValue),
+                     SQLValue(payment.payOrigin?.rawValue), .text(payment.toller)]))
+            }
+            return statements
+        case .settlement(let settlement):
+            return [SQLStatement(
+                """
+                INSERT INTO cashier_settlements (id, park_code, user_id, user_name, operator_type, out_cross, start_ms, end_ms, cash_count, cash_fen,
+                    coupon_count, coupon_fen, uploaded_ms, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.int(ids.next(now: command.now)), park, .text(settlement.userId), .text(settlement.userName), .text(settlement.operatorType),
+                 .text(settlement.outCross), SQLValue(settlement.start), SQLValue(settlement.end), SQLValue(settlement.cashCount),
+                 .int(settlement.cashSum.fen), SQLValue(settlement.couponCount), .int(settlement.couponSum.fen), SQLValue(settlement.uploaded), now])]
+        case .reconciliation(let day):
+            return [SQLStatement(
+                """
+                INSERT INTO reconciliations (park_code, day, pay_count, pay_fen, income_fen, discount_fen, ours_count, ours_pay_fen, ours_income_fen,
+                    ours_discount_fen, check_ms, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (park_code, day) DO UPDATE SET pay_count = excluded.pay_count, pay_fen = excluded.pay_fen,
+                    income_fen = excluded.income_fen, discount_fen = excluded.discount_fen, ours_count = excluded.ours_count,
+                    ours_pay_fen = excluded.ours_pay_fen, ours_income_fen = excluded.ours_income_fen, ours_discount_fen = excluded.ours_discount_fen,
+                    check_ms = excluded.check_ms, received_ms = excluded.received_ms
+                """,
+                [park, .text(day.day), SQLValue(day.payCount), .int(day.payMoney.fen), .int(day.incomeMoney.fen), .int(day.discountMoney.fen),
+                 .int(ours?.int("n") ?? 0), .int(ours?.int("pay") ?? 0), .int(ours?.int("income") ?? 0), .int(ours?.int("discount") ?? 0),
+                 SQLValue(day.checkTime), now])]
         case .environment(let total, let weather, let situation):
             return [SQLStatement(
                 "UPDATE parks SET total_spaces = ?, weather = ?, situation = ?, updated_ms = ? WHERE code = ?",

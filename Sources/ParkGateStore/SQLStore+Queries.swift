@@ -232,8 +232,8 @@ extension SQLStore {
         let rows = try await database.query(
             """
             SELECT event_ms / 3600000 AS hour,
-                SUM(CASE WHEN kind IN ('entry', 'occupied') THEN 1 ELSE 0 END) AS arrivals,
-                SUM(CASE WHEN kind IN ('exit', 'vacant') THEN 1 ELSE 0 END) AS departures
+                CAST(SUM(CASE WHEN kind IN ('entry', 'occupied') THEN 1 ELSE 0 END) AS BIGINT) AS arrivals,
+                CAST(SUM(CASE WHEN kind IN ('exit', 'vacant') THEN 1 ELSE 0 END) AS BIGINT) AS departures
             FROM events \(filter.sql) GROUP BY event_ms / 3600000 ORDER BY hour
             """, filter.binds)
         return rows.map { row in

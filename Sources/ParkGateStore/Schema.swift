@@ -160,5 +160,31 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0006-parking-money") { dialect in
+            [
+                "ALTER TABLE parking_records ADD COLUMN car_type TEXT",
+                "ALTER TABLE parking_records ADD COLUMN in_image TEXT",
+                "ALTER TABLE parking_records ADD COLUMN out_image TEXT",
+                "ALTER TABLE parking_records ADD COLUMN supplementary BIGINT",
+                """
+                CREATE TABLE parking_payments (
+                    park_code TEXT NOT NULL, record_code TEXT NOT NULL, bill_number TEXT NOT NULL, receivable_fen BIGINT NOT NULL,
+                    actual_fen BIGINT NOT NULL, discount_fen BIGINT NOT NULL, pay_ms BIGINT, pay_status TEXT, payment_mode TEXT,
+                    pay_origin TEXT, toller TEXT, PRIMARY KEY (park_code, record_code, bill_number))
+                """,
+                """
+                CREATE TABLE cashier_settlements (
+                    id BIGINT PRIMARY KEY, park_code TEXT NOT NULL, user_id TEXT, user_name TEXT, operator_type TEXT, out_cross TEXT,
+                    start_ms BIGINT, end_ms BIGINT, cash_count BIGINT NOT NULL, cash_fen BIGINT NOT NULL, coupon_count BIGINT NOT NULL,
+                    coupon_fen BIGINT NOT NULL, uploaded_ms BIGINT, received_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE reconciliations (
+                    park_code TEXT NOT NULL, day TEXT NOT NULL, pay_count BIGINT NOT NULL, pay_fen BIGINT NOT NULL, income_fen BIGINT NOT NULL,
+                    discount_fen BIGINT NOT NULL, ours_count BIGINT NOT NULL, ours_pay_fen BIGINT NOT NULL, ours_income_fen BIGINT NOT NULL,
+                    ours_discount_fen BIGINT NOT NULL, check_ms BIGINT, received_ms BIGINT NOT NULL, PRIMARY KEY (park_code, day))
+                """,
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

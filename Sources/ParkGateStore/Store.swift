@@ -55,6 +55,9 @@ public protocol Store: Sendable {
     func parkingRecords(parkCode: String?, status: String?, plate: String?, limit: Int, before: String?) async throws -> [ParkingRecordRow]
     func parkingImages(parkCode: String, recordCode: String) async throws -> [ParkingImageRow]
     func parkingRecord(parkCode: String, recordCode: String) async throws -> ParkingRecordRow?
+    /// Each reported day with the lot's totals, ParkGate's own and the differences.
+    func reconciliations(parkCode: String?) async throws -> [ReconciliationRow]
+    func settlements(parkCode: String?) async throws -> [SettlementRow]
     /// The parks whose records use a blob (to check who may see it).
     func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts

@@ -182,6 +182,40 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.available)
+    func billsSettlementsAndReconciliation(backend: Backend) async throws {
+        try await Self.run(backend) { server in
+            let token = try await Self.login(server)
+            let day = String(Self.now().prefix(10))
+            let entry = "\(day) 08:00:00", exit = "\(day) 09:30:00"
+            // A stay whose entry and exit were never sent arrives whole, newest first after an outage.
+            var answer = try await Self.call(server, "14", #"{"parkCode":"P001","carNum":"京G14","inCross":"IN1","outcross":"OUT1","inTime":"\#(entry)","outTime":"\#(exit)","carType":"2","recordCode":"B1","inImage":"","outImage":"","payMoney":20,"incomeMoney":18,"discountMoney":2,"paymentRecordList":[{"billNumber":"N1","amountReceivable":20,"actualReceivable":18,"discountAmount":2,"payTime":"\#(exit)","payStatus":"1","paymentMode":"5","payOrigin":"1","tollerAccout":"t1"}]}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            // One whose entry arrived but whose exit was lost is completed by its bill.
+            answer = try await Self.call(server, "2", #"{"recordCode":"B2","carNum":"京G15","inTime":"\#(entry)"}"#, token: token)
+            answer = try await Self.call(server, "14", #"{"parkCode":"P001","carNum":"京G15","outCross":"OUT2","outTime":"\#(exit)","recordCode":"B2","payMoney":"5.00","incomeMoney":5,"paymentRecordList":[]}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            let b2 = try await server.api("/api/v1/parking-records/P001/B2")["record"] as? [String: Any]
+            #expect(b2?["status"] as? String == "exited" && b2?["inTimeText"] as? String == entry && b2?["outCross"] as? String == "OUT2")
+            let b1 = try await server.api("/api/v1/parking-records/P001/B1")["record"] as? [String: Any]
+            #expect(b1?["incomeMoney"] as? String == "18.00" && b1?["parkMinutes"] as? Int == 90)
+            #expect(try await server.items("/api/v1/findings?sender=P001").contains { $0["field"] as? String == "outCross" })
+
+            // The lot's day totals against ParkGate's: 2 exits, 25.00 due, 23.00 paid, 2.00 off.
+            answer = try await Self.call(server, "15", #"{"parkCode":"P001","dateTime":"\#(day)","payNum":3,"payMoneySum":30,"incomeMoneySum":23,"discountMoneySum":2,"checkTime":"\#(Self.now())"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            let day1 = try #require(try await server.items("/api/v1/reconciliations?parkCode=P001").first)
+            let ours = day1["ours"] as? [String: Any], difference = day1["difference"] as? [String: Any]
+            #expect(ours?["count"] as? Int == 2 && ours?["payMoney"] as? String == "25.00" && ours?["incomeMoney"] as? String == "23.00")
+            #expect(difference?["count"] as? Int == 1 && difference?["payMoney"] as? String == "5.00" && difference?["incomeMoney"] as? String == "0.00")
+            #expect(day1["matches"] as? Bool == false)
+
+            answer = try await Self.call(server, "13", #"{"parkCode":"P001","userId":"c1","userName":"王五","operatorType":"1","outCross":"OUT1","startDate":"\#(entry)","endDate":"\#(exit)","moneyNum":4,"moneySum":40.5,"couponSum":0,"couponNum":0,"uploadDate":"\#(exit)"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            #expect(try await server.items("/api/v1/settlements?parkCode=P001").first?["cashSum"] as? String == "40.50")
+        }
+    }
+
     @Test func envelopeErrors() async throws {
         try await Self.run { server in
             let form = "application/x-www-form-urlencoded"

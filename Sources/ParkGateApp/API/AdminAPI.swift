@@ -158,6 +158,18 @@ struct AdminAPI {
             }
             return RecordView(record: record, images: try await store.parkingImages(parkCode: park, recordCode: code))
         }
+        api.get("/reconciliations") { request, context -> Items<ReconciliationRow> in
+            try context.require(.read)
+            let scope = context.scope
+            return Items(items: try await store.reconciliations(parkCode: request.uri.queryParameters.text("parkCode"))
+                .filter { scope?.parks.contains($0.parkCode) ?? true })
+        }
+        api.get("/settlements") { request, context -> Items<SettlementRow> in
+            try context.require(.read)
+            let scope = context.scope
+            return Items(items: try await store.settlements(parkCode: request.uri.queryParameters.text("parkCode"))
+                .filter { scope?.parks.contains($0.parkCode) ?? true })
+        }
         api.get("/blobs/{name}") { _, context -> Response in
             try context.require(.read)
             let name = try context.parameters.require("name")

@@ -98,6 +98,68 @@ public struct ParkingImage: Sendable, Hashable {
     }
 }
 
+/// One payment of a supplementary bill (`paymentRecordList`, B.18).
+public struct ParkingPayment: Sendable, Hashable {
+    public var billNumber: String
+    public var amountReceivable, actualReceivable, discountAmount: Money
+    public var payTime: Date?
+    /// 0 未缴费, 1 缴费成功, 2 缴费超时.
+    public var payStatus: String
+    public var paymentMode: PaymentMode?
+    public var payOrigin: PayOrigin?
+    public var toller: String
+
+    public init(billNumber: String, amountReceivable: Money, actualReceivable: Money, discountAmount: Money, payTime: Date?, payStatus: String,
+                paymentMode: PaymentMode?, payOrigin: PayOrigin?, toller: String) {
+        (self.billNumber, self.amountReceivable, self.actualReceivable, self.discountAmount) = (billNumber, amountReceivable, actualReceivable, discountAmount)
+        (self.payTime, self.payStatus, self.paymentMode, self.payOrigin, self.toller) = (payTime, payStatus, paymentMode, payOrigin, toller)
+    }
+}
+
+/// A whole stay sent afterwards (补报账单, B.18), for a record whose entry or exit never arrived.
+public struct SupplementaryBill: Sendable, Hashable {
+    public var exit: ParkingExit
+    public var carType: String
+    public var inImage, outImage: String
+    public var payments: [ParkingPayment]
+
+    public init(exit: ParkingExit, carType: String, inImage: String, outImage: String, payments: [ParkingPayment]) {
+        (self.exit, self.carType, self.inImage, self.outImage, self.payments) = (exit, carType, inImage, outImage, payments)
+    }
+}
+
+/// A cashier's shift summary (收费员结账, B.17).
+public struct CashierSettlement: Sendable, Hashable {
+    public var userId, userName, operatorType, outCross: String
+    public var start, end: Date?
+    public var cashCount: Int
+    public var cashSum: Money
+    public var couponCount: Int
+    public var couponSum: Money
+    public var uploaded: Date?
+
+    public init(userId: String, userName: String, operatorType: String, outCross: String, start: Date?, end: Date?, cashCount: Int,
+                cashSum: Money, couponCount: Int, couponSum: Money, uploaded: Date?) {
+        (self.userId, self.userName, self.operatorType, self.outCross, self.start, self.end) = (userId, userName, operatorType, outCross, start, end)
+        (self.cashCount, self.cashSum, self.couponCount, self.couponSum, self.uploaded) = (cashCount, cashSum, couponCount, couponSum, uploaded)
+    }
+}
+
+/// A day's totals as the lot counts them (汇总对账, B.19), to compare with ParkGate's own.
+public struct DailyReconciliation: Sendable, Hashable {
+    /// `yyyy-MM-dd`, and the day's bounds in China time.
+    public var day: String
+    public var dayStart, dayEnd: Date
+    public var payCount: Int
+    public var payMoney, incomeMoney, discountMoney: Money
+    public var checkTime: Date?
+
+    public init(day: String, dayStart: Date, dayEnd: Date, payCount: Int, payMoney: Money, incomeMoney: Money, discountMoney: Money, checkTime: Date?) {
+        (self.day, self.dayStart, self.dayEnd, self.payCount) = (day, dayStart, dayEnd, payCount)
+        (self.payMoney, self.incomeMoney, self.discountMoney, self.checkTime) = (payMoney, incomeMoney, discountMoney, checkTime)
+    }
+}
+
 /// What a parking-lot system reports over T/CPMI's uplink, in domain terms.
 public enum ParkingReport: Sendable, Hashable {
     case heartbeat
@@ -106,6 +168,9 @@ public enum ParkingReport: Sendable, Hashable {
     case entry(ParkingEntry)
     case correction(ParkingCorrection)
     case exit(ParkingExit)
+    case supplementaryBill(SupplementaryBill)
+    case settlement(CashierSettlement)
+    case reconciliation(DailyReconciliation)
     case environment(totalSpaces: Int, weather: String, situation: String)
     case remainingSpaces(Int)
 }
@@ -133,7 +198,11 @@ public enum ParkingRules {
         case .remainingSpaces(let empty):
             if let total = totalSpaces, empty > total { return .emptyOverTotal(empty: empty, total: total) }
             return empty < 0 ? .emptyOverTotal(empty: empty, total: totalSpaces ?? 0) : nil
-        case .heartbeat, .entry, .images:
+        case .supplementaryBill(let bill):
+            // In any order with entry and exit; only its own times must make sense.
+            if let inTime = bill.exit.inTime, bill.exit.outTime < inTime { return .exitBeforeEntry(bill.exit.recordCode) }
+            return nil
+        case .heartbeat, .entry, .images, .settlement, .reconciliation:
             return nil
         }
     }

@@ -18,6 +18,7 @@ public struct CPMIGateway: Sendable {
     /// Interfaces whose uplink is implemented; the other uplink codes answer 9001 for now.
     public static let implemented: Set<CPMIInterface> = [
         .login, .entry, .correction, .exit, .imageUpload, .environment, .remainingSpaces, .heartbeat,
+        .cashierSettlement, .supplementaryBill, .reconciliation,
     ]
 
     public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), strict: Bool, imageLimit: Int = 5 << 20, logger: Logger) {
@@ -73,7 +74,7 @@ public struct CPMIGateway: Sendable {
             let paths = images.map { "{\"imageCode\":" + JSONText.quote($0.imageCode) + ",\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + $0.blob) + "}" }
             answerData = envelope.dataIsObject ? "{\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + images[0].blob) + "}" : "[" + paths.joined(separator: ",") + "]"
         } else {
-            report = try self.report(interface, &fields, park: park)
+            report = try self.report(interface, &fields, park: park, dataText: envelope.dataText)
             if interface == .heartbeat { answerData = "{\"time\":" + JSONText.quote(time.formatDashed(now)) + "}" }
         }
         let secret = park.secret, code = envelope.code, oprNum = envelope.oprNum, tokenText = envelope.token
@@ -141,8 +142,29 @@ public struct CPMIGateway: Sendable {
         return CPMIEnvelope.answer(code: envelope.code, oprNum: envelope.oprNum, result: .success, dataText: data, token: "", secret: park.secret)
     }
 
-    func report(_ interface: CPMIInterface, _ fields: inout CPMIFields, park: ParkRecord) throws(CPMIEnvelope.Refusal) -> ParkingReport {
+    func report(_ interface: CPMIInterface, _ fields: inout CPMIFields, park: ParkRecord, dataText: String) throws(CPMIEnvelope.Refusal) -> ParkingReport {
         switch interface {
+        case .supplementaryBill:
+            try checkPark(&fields, park)
+            return .supplementaryBill(try supplementaryBill(&fields, dataText: dataText))
+        case .cashierSettlement:
+            try checkPark(&fields, park)
+            return .settlement(CashierSettlement(
+                userId: try fields.string("userId"), userName: try fields.string("userName"), operatorType: try fields.string("operatorType"),
+                outCross: try fields.string("outCross"), start: try fields.instant("startDate", required: false)?.date,
+                end: try fields.instant("endDate", required: false)?.date, cashCount: try fields.int("moneyNum") ?? 0,
+                cashSum: try fields.money("moneySum"), couponCount: try fields.int("couponNum") ?? 0, couponSum: try fields.money("couponSum"),
+                uploaded: try fields.instant("uploadDate", required: false)?.date))
+        case .reconciliation:
+            try checkPark(&fields, park)
+            let text = try fields.string("dateTime", required: true)
+            guard let start = time.parseDashed(String(text.prefix(10)) + " 00:00:00") else {
+                throw CPMIEnvelope.Refusal(result: .badFormat, message: "dateTime must be a day yyyy-MM-dd, got \"\(text)\"")
+            }
+            return .reconciliation(DailyReconciliation(
+                day: String(text.prefix(10)), dayStart: start, dayEnd: time.startOfDay(start.addingTimeInterval(36 * 3600)),
+                payCount: try fields.int("payNum") ?? 0, payMoney: try fields.money("payMoneySum"), incomeMoney: try fields.money("incomeMoneySum"),
+                discountMoney: try fields.money("discountMoneySum"), checkTime: try fields.instant("checkTime", required: false)?.date))
         case .heartbeat:
             return .heartbeat
         case .entry:
@@ -234,6 +256,47 @@ public struct CPMIGateway: Sendable {
         if head.starts(with: Array("GIF8".utf8)) { return "gif" }
         if head.starts(with: Array("BM".utf8)) { return "bmp" }
         return nil
+    }
+
+    /// 补报账单 (B.18): the whole stay and its payments. The table spells `outcross` and
+    /// `tollerAccout`; the usual spellings are accepted as findings.
+    func supplementaryBill(_ fields: inout CPMIFields, dataText: String) throws(CPMIEnvelope.Refusal) -> SupplementaryBill {
+        var outCross = try fields.string("outcross")
+        if outCross.isEmpty, case .string(let value)? = fields.members["outCross"] {
+            try fields.variant("outCross", "spelled outCross where B.18 has outcross", value)
+            outCross = value
+        }
+        let outTime = try fields.instant("outTime", required: true)!
+        let inTime = try fields.instant("inTime", required: false)
+        let exit = ParkingExit(
+            recordCode: try fields.string("recordCode", required: true), plate: try fields.string("carNum", required: true),
+            inCross: try fields.string("inCross"), outCross: outCross, inTime: inTime?.date, inTimeText: inTime?.text ?? "",
+            outTime: outTime.date, outTimeText: outTime.text, inIdentity: nil, outIdentity: "", parkMinutes: nil, carColor: "",
+            chargeStatus: "", payMoney: try fields.money("payMoney"), discountMoney: try fields.money("discountMoney"),
+            incomeMoney: try fields.money("incomeMoney"), paymentMode: nil, payOrigin: nil, exitType: "", operatorName: "")
+        var payments: [ParkingPayment] = []
+        let object = (try? JSONSerialization.jsonObject(with: Data(dataText.utf8))) as? [String: Any]
+        for (index, item) in ((object?["paymentRecordList"] as? [Any]) ?? []).enumerated() {
+            guard let dictionary = item as? [String: Any] else {
+                throw CPMIEnvelope.Refusal(result: .badFormat, message: "paymentRecordList[\(index)] must be an object")
+            }
+            var payment = CPMIFields(dictionary.map { (key: $0.key, value: JSONValue(foundation: $0.value)) }, strict: strict, time: time)
+            var toller = try payment.string("tollerAccout")
+            if toller.isEmpty, case .string(let value)? = payment.members["tollerAccount"] {
+                try payment.variant("tollerAccount", "spelled tollerAccount where B.18 has tollerAccout", value)
+                toller = value
+            }
+            payments.append(ParkingPayment(
+                billNumber: try payment.string("billNumber").isEmpty ? String(index + 1) : try payment.string("billNumber"),
+                amountReceivable: try payment.money("amountReceivable"), actualReceivable: try payment.money("actualReceivable"),
+                discountAmount: try payment.money("discountAmount"), payTime: try payment.instant("payTime", required: false)?.date,
+                payStatus: try payment.string("payStatus"), paymentMode: try payment.code("paymentMode", PaymentMode.self),
+                payOrigin: try payment.code("payOrigin", PayOrigin.self), toller: toller))
+            fields.findings += payment.findings.map { (field: "paymentRecordList." + $0.field, rule: $0.rule, example: $0.example) }
+        }
+        return SupplementaryBill(
+            exit: exit, carType: try fields.string("carType"), inImage: try fields.string("inImage"), outImage: try fields.string("outImage"),
+            payments: payments)
     }
 
     /// A `parkCode` in `data` must be the token's park.
