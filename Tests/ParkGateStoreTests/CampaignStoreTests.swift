@@ -53,3 +53,24 @@ import Testing
         }
     }
 }
+
+/// The dashboard's figures, on both databases (PostgreSQL sums are NUMERIC unless cast).
+@Suite struct DashboardStoreTests {
+    @Test(arguments: Backend.available)
+    func hourlyFlowsAndCounts(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let base = StoreContractTests.base
+            _ = try await store.ingest([
+                StoreContractTests.command("H1", kind: .passage(entering: true), ps: "P1", at: 0, dev: "D1"),
+                StoreContractTests.command("H2", kind: .passage(entering: true), ps: "P2", at: 60, dev: "D1"),
+                StoreContractTests.command("H3", kind: .passage(entering: false), ps: "P1", at: 3700, dev: "D1"),
+            ])
+            let flows = try await store.hourlyFlows(from: base.addingTimeInterval(-7200), to: base.addingTimeInterval(7200), scope: nil)
+            #expect(flows.map(\.arrivals).reduce(0, +) == 2 && flows.map(\.departures).reduce(0, +) == 1)
+            let counts = try await store.counts(scope: nil, since: base.addingTimeInterval(-1))
+            #expect(counts.entriesSince == 2 && counts.exitsSince == 1)
+            let scoped = try await store.counts(scope: RecordScope(parks: ["ELSEWHERE"]), since: base.addingTimeInterval(-1))
+            #expect(scoped.events == 0 && scoped.entriesSince == 0)
+        }
+    }
+}
