@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     public var tokenLifetime: Double = 3600
     /// A device silent this long is marked offline and raises an alarm.
     public var deviceSilence: Double = 600
+    /// A park without a heartbeat this long is offline (three of the one-minute heartbeats).
+    public var parkSilence: Double = 180
     /// How often to look for silent devices.
     public var sweepInterval: Double = 30
     /// Requests waiting for a commit before the platform answers "busy".
@@ -72,6 +74,7 @@ public struct AppConfig: Sendable {
         config.requestTimeout = double("http.requestTimeout", config.requestTimeout)
         config.tokenLifetime = double("roadside.tokenLifetime", config.tokenLifetime)
         config.deviceSilence = double("devices.silence", config.deviceSilence)
+        config.parkSilence = double("parks.silence", config.parkSilence)
         config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
         config.writeQueueCapacity = int("writer.capacity", config.writeQueueCapacity)
         config.maxBatch = int("writer.maxBatch", config.maxBatch)

@@ -55,7 +55,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     if let postgres = platform.postgres { services.append(postgres) }
     if let sqlite = store.database as? SQLiteDatabase { services.append(SQLiteCheckpointService(database: sqlite)) }
     services.append(writer)
-    services.append(DeviceHealthService(store: store, silence: config.deviceSilence, interval: config.sweepInterval, logger: logger))
+    services.append(DeviceHealthService(
+        store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, interval: config.sweepInterval, logger: logger))
 
     let timeout = TimeAmount.milliseconds(Int64(config.requestTimeout * 1000))
     var app = Application(

@@ -14,14 +14,18 @@ public struct ParkRecord: Sendable, Hashable, Encodable {
     public var signatureOn: Bool
     public var weather, situation: String?
     public var lastHeartbeat: Date?
+    /// From heartbeats: offline after `parks.silence` without one.
+    public var online: Bool
     public var createdAt, updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case code, name, totalSpaces, emptySpaces, account, signatureOn, weather, situation, lastHeartbeat, createdAt, updatedAt
+        case code, name, totalSpaces, emptySpaces, account, signatureOn, weather, situation, lastHeartbeat, online, createdAt, updatedAt
     }
 
     public init(code: String, name: String, totalSpaces: Int, emptySpaces: Int? = nil, account: String, passwordHash: String, secret: String?,
-                signatureOn: Bool, weather: String? = nil, situation: String? = nil, lastHeartbeat: Date? = nil, createdAt: Date, updatedAt: Date) {
+                signatureOn: Bool, weather: String? = nil, situation: String? = nil, lastHeartbeat: Date? = nil, online: Bool = false,
+                createdAt: Date, updatedAt: Date) {
+        self.online = online
         (self.code, self.name, self.totalSpaces, self.emptySpaces, self.account) = (code, name, totalSpaces, emptySpaces, account)
         (self.passwordHash, self.secret, self.signatureOn, self.weather, self.situation) = (passwordHash, secret, signatureOn, weather, situation)
         (self.lastHeartbeat, self.createdAt, self.updatedAt) = (lastHeartbeat, createdAt, updatedAt)

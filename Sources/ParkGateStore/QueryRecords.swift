@@ -181,4 +181,6 @@ public struct StoreCounts: Sendable, Encodable, Hashable {
     public var rawMessages, events, devicesOnline, devicesOffline, berthsOccupied, openSessions, openAlarms: Int64
     /// Arrivals (entries and occupied) and departures (exits and vacant) since the `since` asked for.
     public var entriesSince, exitsSince: Int64
+    /// Parking lots (T/CPMI) by heartbeat.
+    public var parksOnline, parksOffline: Int64
 }

@@ -29,12 +29,37 @@ extension SQLStore {
         try await database.query("SELECT * FROM parks ORDER BY code").map(Self.park)
     }
 
+    public func markSilentParksOffline(silentSince: Date, now: Date) async throws -> [ParkRecord] {
+        let silent = try await database.query(
+            "SELECT * FROM parks WHERE online = 1 AND last_heartbeat_ms < ? ORDER BY code LIMIT 1000", [SQLValue(silentSince)]
+        ).map(Self.park)
+        var changed: [ParkRecord] = []
+        for park in silent {
+            let counts = try await database.transaction([
+                SQLStatement(
+                    """
+                    INSERT INTO alarms (id, kind, code, level, vendor, dev_code, park_code, ps_code, raised_ms, description, status)
+                    SELECT ?, 'park-offline', 'offline', NULL, 'cpmi', code, code, NULL, ?, ?, 'open'
+                    FROM parks WHERE code = ? AND online = 1 AND last_heartbeat_ms < ?
+                    """,
+                    [.int(ids.next(now: now)), SQLValue(now), .text("停车场离线(心跳超时)"), .text(park.code), SQLValue(silentSince)]),
+                SQLStatement("UPDATE parks SET online = 0 WHERE code = ? AND online = 1 AND last_heartbeat_ms < ?", [.text(park.code), SQLValue(silentSince)]),
+            ])
+            if counts[1] > 0 {
+                var offline = park
+                offline.online = false
+                changed.append(offline)
+            }
+        }
+        return changed
+    }
+
     static func park(_ row: SQLRow) -> ParkRecord {
         ParkRecord(
             code: row.text("code") ?? "", name: row.text("name") ?? "", totalSpaces: Int(row.int("total_spaces") ?? 0),
             emptySpaces: row.int("empty_spaces").map { Int($0) }, account: row.text("account") ?? "",
             passwordHash: row.text("password_hash") ?? "", secret: row.text("secret"), signatureOn: row.bool("signature_on"),
-            weather: row.text("weather"), situation: row.text("situation"), lastHeartbeat: row.date("last_heartbeat_ms"),
+            weather: row.text("weather"), situation: row.text("situation"), lastHeartbeat: row.date("last_heartbeat_ms"), online: row.bool("online"),
             createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
     }
 
@@ -201,7 +226,11 @@ struct ParkingPlanner {
         let park = SQLValue.text(command.parkCode), now = SQLValue(command.now)
         switch command.report {
         case .heartbeat:
-            return [SQLStatement("UPDATE parks SET last_heartbeat_ms = ? WHERE code = ?", [now, park])]
+            return [
+                SQLStatement("UPDATE parks SET last_heartbeat_ms = ?, online = 1 WHERE code = ?", [now, park]),
+                SQLStatement(
+                    "UPDATE alarms SET status = 'cleared', cleared_ms = ? WHERE kind = 'park-offline' AND park_code = ? AND status = 'open'", [now, park]),
+            ]
         case .images(let images):
             return images.map { image in
                 SQLStatement(

@@ -210,6 +210,8 @@ extension SQLStore {
             ("occupied", scoped("berths", "occupied = 1")),
             ("open_sessions", scoped("sessions", "status = 'open'", device: nil)),
             ("open_alarms", scoped("alarms", "status = 'open'")),
+            ("parks_online", scoped("parks", "online = 1", park: "code", vendor: nil, device: nil)),
+            ("parks_offline", scoped("parks", "online = 0", park: "code", vendor: nil, device: nil)),
             ("entries", scoped("events", "kind IN ('entry', 'occupied') AND event_ms >= \(Int64(since.timeIntervalSince1970 * 1000))")),
             ("exits", scoped("events", "kind IN ('exit', 'vacant') AND event_ms >= \(Int64(since.timeIntervalSince1970 * 1000))")),
         ]
@@ -220,7 +222,8 @@ extension SQLStore {
             rawMessages: row?.int("raw") ?? 0, events: row?.int("events") ?? 0, devicesOnline: row?.int("online") ?? 0,
             devicesOffline: row?.int("offline") ?? 0, berthsOccupied: row?.int("occupied") ?? 0,
             openSessions: row?.int("open_sessions") ?? 0, openAlarms: row?.int("open_alarms") ?? 0,
-            entriesSince: row?.int("entries") ?? 0, exitsSince: row?.int("exits") ?? 0)
+            entriesSince: row?.int("entries") ?? 0, exitsSince: row?.int("exits") ?? 0,
+            parksOnline: row?.int("parks_online") ?? 0, parksOffline: row?.int("parks_offline") ?? 0)
     }
 
     public func hourlyFlows(from: Date, to: Date, scope: RecordScope?) async throws -> [HourlyFlow] {

@@ -186,5 +186,8 @@ public enum Schema {
                 """,
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0007-park-health") { _ in
+            ["ALTER TABLE parks ADD COLUMN online BIGINT NOT NULL DEFAULT 0"]
+        },
     ]
 }

@@ -47,6 +47,9 @@ public protocol Store: Sendable {
     func park(code: String) async throws -> ParkRecord?
     func park(account: String) async throws -> ParkRecord?
     func parks() async throws -> [ParkRecord]
+    /// Parks online whose last heartbeat is older than `silentSince` go offline with an alarm
+    /// (`park-offline`); the next heartbeat brings them back and clears it.
+    func markSilentParksOffline(silentSince: Date, now: Date) async throws -> [ParkRecord]
     /// Stores a login token and revokes the park's earlier ones (B.3.5).
     func replaceParkToken(_ token: TokenRecord) async throws
     /// Stores one uplink report with its answer for replays, in one transaction; or answers a

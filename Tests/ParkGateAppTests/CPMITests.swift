@@ -216,6 +216,34 @@ import Testing
         }
     }
 
+    @Test func silentParksGoOfflineAndComeBack() async throws {
+        try await TestServer.run({ config in
+            config.parkSilence = 0.6
+            config.sweepInterval = 0.1
+        }) { server in
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                try await store.savePark(ParkRecord(
+                    code: "P001", name: "一号停车场", totalSpaces: 100, account: "lot1", passwordHash: try PasswordHash.make("pw1", rounds: 1000),
+                    secret: Self.secret, signatureOn: true, createdAt: Date(), updatedAt: Date()))
+            }
+            let token = try await Self.login(server)
+            #expect(try await Self.call(server, "8", "{}", token: token)["resultCode"] as? String == "0000")
+            #expect(try await server.items("/api/v1/parks").first?["online"] as? Bool == true)
+            var offline = false
+            for _ in 0..<50 where !offline {
+                try await Task.sleep(for: .milliseconds(100))
+                offline = try await server.items("/api/v1/parks").first?["online"] as? Bool == false
+            }
+            #expect(offline, "silent past parks.silence")
+            let alarms = try await server.items("/api/v1/alarms?kind=park-offline&status=open")
+            #expect(alarms.count == 1 && alarms.first?["parkCode"] as? String == "P001")
+            #expect(try await Self.call(server, "8", "{}", token: token)["resultCode"] as? String == "0000")
+            #expect(try await server.items("/api/v1/parks").first?["online"] as? Bool == true)
+            #expect(try await server.items("/api/v1/alarms?kind=park-offline&status=open").isEmpty, "the heartbeat clears the alarm")
+        }
+    }
+
     @Test func envelopeErrors() async throws {
         try await Self.run { server in
             let form = "application/x-www-form-urlencoded"

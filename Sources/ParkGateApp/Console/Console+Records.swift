@@ -147,6 +147,7 @@ extension Console {
         let flows = try await store.hourlyFlows(from: today, to: today.addingTimeInterval(86_400), scope: context.scope)
         let figures: [(String, Int64, String)] = [
             ("online", counts.devicesOnline, "devicesOnline"), ("offline", counts.devicesOffline, "devicesOffline"),
+            ("parksOnline", counts.parksOnline, "parksOnline"),
             ("occupied", counts.berthsOccupied, "berthsOccupied"), ("entries", counts.entriesSince, "entriesToday"),
             ("exits", counts.exitsSince, "exitsToday"), ("alarms", counts.openAlarms, "openAlarms"),
             ("sessions", counts.openSessions, "openSessions"), ("messages", counts.rawMessages, "messages"),

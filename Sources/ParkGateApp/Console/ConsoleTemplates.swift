@@ -118,7 +118,7 @@ enum ConsoleTemplates {
               fetch('/api/v1/summary', {credentials: 'same-origin'}).then(function (r) { return r.ok ? r.json() : null; }).then(function (j) {
                 if (!j) { return; }
                 var c = j.counts;
-                var values = {online: c.devicesOnline, offline: c.devicesOffline, occupied: c.berthsOccupied, entries: c.entriesSince,
+                var values = {online: c.devicesOnline, offline: c.devicesOffline, parksOnline: c.parksOnline, occupied: c.berthsOccupied, entries: c.entriesSince,
                               exits: c.exitsSince, alarms: c.openAlarms, sessions: c.openSessions, messages: c.rawMessages};
                 Object.keys(values).forEach(function (k) { var e = document.getElementById('fig-' + k); if (e) { e.textContent = values[k]; } });
               });

@@ -13,7 +13,7 @@ enum ConsoleText {
         "vendors": ("厂商", "Vendors"), "findings": ("不合规记录", "Conformance findings"), "campaigns": ("检测任务", "Test campaigns"),
         "users": ("用户", "Users"), "audit": ("用户日志", "User log"), "logout": ("退出", "Sign out"), "login": ("登录", "Sign in"),
         "username": ("用户名", "Username"), "password": ("密码", "Password"), "badLogin": ("用户名或密码错误", "Wrong username or password"),
-        "devicesOnline": ("在线设备", "Devices online"), "devicesOffline": ("离线设备", "Devices offline"),
+        "devicesOnline": ("在线设备", "Devices online"), "parksOnline": ("在线停车场", "Parks online"), "devicesOffline": ("离线设备", "Devices offline"),
         "berthsOccupied": ("占用泊位", "Berths occupied"), "entriesToday": ("今日驶入", "Arrivals today"),
         "exitsToday": ("今日驶离", "Departures today"), "openAlarms": ("未处理告警", "Open alarms"), "openSessions": ("在停车辆", "Vehicles parked"),
         "messages": ("消息总数", "Messages"), "flowsPerHour": ("今日每小时驶入/驶离", "Arrivals and departures per hour today"),

@@ -8,6 +8,8 @@ import ServiceLifecycle
 struct DeviceHealthService: Service {
     let store: any Store
     let silence: TimeInterval
+    /// Parks (T/CPMI) without a heartbeat this long go offline.
+    var parkSilence: TimeInterval = 180
     let interval: TimeInterval
     let logger: Logger
 
@@ -26,6 +28,9 @@ struct DeviceHealthService: Service {
         let offline = try await store.markSilentDevicesOffline(silentSince: now.addingTimeInterval(-silence), now: now)
         for device in offline {
             logger.warning("device offline", metadata: ["vendor": "\(device.vendor)", "devCode": "\(device.devCode)"])
+        }
+        for park in try await store.markSilentParksOffline(silentSince: now.addingTimeInterval(-parkSilence), now: now) {
+            logger.warning("park offline", metadata: ["parkCode": "\(park.code)"])
         }
         try await store.deleteTokens(expiredBefore: now.addingTimeInterval(-86_400))
     }
