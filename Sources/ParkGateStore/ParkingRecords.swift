@@ -76,6 +76,15 @@ public struct ReconciliationRow: Sendable, Encodable, Hashable {
     public var receivedAt: Date
 }
 
+public struct FacilityRow: Sendable, Encodable, Hashable {
+    /// `equipment`, `station` or `channel`.
+    public var kind, code: String
+    public var name, type, pcName: String?
+    public var linked, isExit: Bool?
+    public var changedAt: Date?
+    public var updatedAt: Date
+}
+
 public struct SettlementRow: Sendable, Encodable, Hashable {
     public var parkCode: String
     public var userId, userName, operatorType, outCross: String?

@@ -120,6 +120,15 @@ extension SQLStore {
         }
     }
 
+    public func facilities(parkCode: String) async throws -> [FacilityRow] {
+        try await database.query("SELECT * FROM park_facilities WHERE park_code = ? ORDER BY kind, code", [.text(parkCode)]).map { row in
+            FacilityRow(
+                kind: row.text("kind") ?? "", code: row.text("code") ?? "", name: row.text("name"), type: row.text("type"),
+                pcName: row.text("pc_name"), linked: row.int("linked").map { $0 != 0 }, isExit: row.int("is_exit").map { $0 != 0 },
+                changedAt: row.date("changed_ms"), updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+
     public func settlements(parkCode: String?) async throws -> [SettlementRow] {
         var filter = Filter()
         filter.equal("park_code", parkCode)
@@ -346,6 +355,34 @@ struct ParkingPlanner {
                 [park, .text(day.day), SQLValue(day.payCount), .int(day.payMoney.fen), .int(day.incomeMoney.fen), .int(day.discountMoney.fen),
                  .int(ours?.int("n") ?? 0), .int(ours?.int("pay") ?? 0), .int(ours?.int("income") ?? 0), .int(ours?.int("discount") ?? 0),
                  SQLValue(day.checkTime), now])]
+        case .manualOpen(let open):
+            let description = "手动开闸 \(open.openType?.label ?? open.openTypeText) \(open.plate) \(open.operatorName)".trimmingCharacters(in: .whitespaces)
+            return [SQLStatement(
+                """
+                INSERT INTO alarms (id, kind, code, level, vendor, dev_code, park_code, ps_code, message_id, raised_ms, description, status)
+                VALUES (?, 'manual-open', ?, NULL, 'cpmi', ?, ?, NULL, ?, ?, ?, 'open')
+                """,
+                [.int(ids.next(now: command.now)), .text(open.openType?.rawValue ?? open.openTypeText), .text(open.outCross.isEmpty ? open.inCross : open.outCross),
+                 park, .text(command.oprNum), SQLValue(open.time ?? command.now), .text(description)])]
+        case .facilities(let facilities):
+            return facilities.flatMap { facility -> [SQLStatement] in
+                let key: [SQLValue] = [park, .text(facility.kind.rawValue), .text(facility.code)]
+                let history = SQLStatement(
+                    "INSERT INTO park_facility_history (id, park_code, kind, code, linked, operation, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [.int(ids.next(now: command.now))] + key + [facility.linked.map { SQLValue($0) } ?? .null, .text(facility.operation), SQLValue(facility.changedAt ?? command.now)])
+                if facility.removed {
+                    return [SQLStatement("DELETE FROM park_facilities WHERE park_code = ? AND kind = ? AND code = ?", key), history]
+                }
+                return [SQLStatement(
+                    """
+                    INSERT INTO park_facilities (park_code, kind, code, name, type, pc_name, linked, is_exit, changed_ms, updated_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (park_code, kind, code) DO UPDATE SET name = excluded.name, type = excluded.type, pc_name = excluded.pc_name,
+                        linked = excluded.linked, is_exit = excluded.is_exit, changed_ms = excluded.changed_ms, updated_ms = excluded.updated_ms
+                    """,
+                    key + [.text(facility.name), .text(facility.type), .text(facility.pcName), facility.linked.map { SQLValue($0) } ?? .null,
+                           facility.isExit.map { SQLValue($0) } ?? .null, SQLValue(facility.changedAt), now]), history]
+            }
         case .environment(let total, let weather, let situation):
             return [SQLStatement(
                 "UPDATE parks SET total_spaces = ?, weather = ?, situation = ?, updated_ms = ? WHERE code = ?",

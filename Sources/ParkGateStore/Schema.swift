@@ -189,5 +189,20 @@ public enum Schema {
         Migration(name: "0007-park-health") { _ in
             ["ALTER TABLE parks ADD COLUMN online BIGINT NOT NULL DEFAULT 0"]
         },
+        Migration(name: "0008-park-facilities") { dialect in
+            [
+                """
+                CREATE TABLE park_facilities (
+                    park_code TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL, name TEXT, type TEXT, pc_name TEXT, linked BIGINT,
+                    is_exit BIGINT, changed_ms BIGINT, updated_ms BIGINT NOT NULL, PRIMARY KEY (park_code, kind, code))
+                """,
+                """
+                CREATE TABLE park_facility_history (
+                    id BIGINT PRIMARY KEY, park_code TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL, linked BIGINT,
+                    operation TEXT, at_ms BIGINT NOT NULL)
+                """,
+                "CREATE INDEX park_facility_history_code ON park_facility_history (park_code, kind, code, id)",
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

@@ -61,6 +61,8 @@ public protocol Store: Sendable {
     /// Each reported day with the lot's totals, ParkGate's own and the differences.
     func reconciliations(parkCode: String?) async throws -> [ReconciliationRow]
     func settlements(parkCode: String?) async throws -> [SettlementRow]
+    /// A park's equipment, sub-station PCs and channels as last reported.
+    func facilities(parkCode: String) async throws -> [FacilityRow]
     /// The parks whose records use a blob (to check who may see it).
     func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts

@@ -216,6 +216,29 @@ import Testing
         }
     }
 
+    @Test func statusUploadsAndManualOpens() async throws {
+        try await Self.run { server in
+            let token = try await Self.login(server)
+            var answer = try await Self.call(server, "23", #"{"outCross":"OUT1","inCross":"","inOutDoor":"1","carNum":"京H23","operateTime":"\#(Self.now())","openType":"3","operatorName":"赵六"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            let alarm = try #require(try await server.items("/api/v1/alarms?kind=manual-open").first)
+            #expect(alarm["parkCode"] as? String == "P001" && (alarm["description"] as? String ?? "").contains("岗亭开闸"))
+
+            answer = try await Self.call(server, "24", #"[{"equipmentCode":"G1","equipmentName":"一号道闸","linkStatus":"1","equipmentType":"2","pcName":"PC1","channelType":"2","createTime":"\#(Self.now())","operationType":"1"},{"equipmentCode":"L1","equipmentName":"屏","linkStatus":"0","equipmentType":"4","pcName":"PC1","operationType":"1"}]"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "25", #"{"pcName":"PC1","linkStatus":"1","createTime":"\#(Self.now())","operationType":"1"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "27", #"{"pcName":"PC1","channelName":"东门入口","channelId":"C1","channelType":"2","isExit":"1","actionType":"1"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "24", #"{"equipmentCode":"L1","linkStatus":"0","equipmentType":"9","operationType":"2"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "an unknown equipment type is a finding, not a refusal: \(answer)")
+            let facilities = try await server.items("/api/v1/parks/P001/facilities")
+            #expect(Set(facilities.map { "\($0["kind"]!):\($0["code"]!)" }) == ["equipment:G1", "station:PC1", "channel:C1"], "L1 was deleted")
+            #expect(facilities.first { $0["code"] as? String == "G1" }?["linked"] as? Bool == true)
+            #expect(try await server.items("/api/v1/findings?sender=P001").contains { $0["field"] as? String == "equipmentType" })
+        }
+    }
+
     @Test func silentParksGoOfflineAndComeBack() async throws {
         try await TestServer.run({ config in
             config.parkSilence = 0.6

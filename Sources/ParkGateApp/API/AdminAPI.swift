@@ -158,6 +158,12 @@ struct AdminAPI {
             }
             return RecordView(record: record, images: try await store.parkingImages(parkCode: park, recordCode: code))
         }
+        api.get("/parks/{code}/facilities") { _, context -> Items<FacilityRow> in
+            try context.require(.read)
+            let code = try context.parameters.require("code")
+            try context.requireVisible(parkCode: code, vendor: nil, devCode: nil, what: "park")
+            return Items(items: try await store.facilities(parkCode: code))
+        }
         api.get("/reconciliations") { request, context -> Items<ReconciliationRow> in
             try context.require(.read)
             let scope = context.scope

@@ -152,6 +152,35 @@ public enum PayOrigin: String, CaseIterable, Sendable {
     }
 }
 
+/// 设备类型 `equipmentType` (B.28).
+public enum EquipmentType: String, CaseIterable, Sendable {
+    case gate = "2", ticketBox = "3", led = "4", payStation = "5", plateCamera = "6"
+
+    public var label: String {
+        switch self {
+        case .gate: "道闸"
+        case .ticketBox: "票箱"
+        case .led: "LED"
+        case .payStation: "自助缴费机"
+        case .plateCamera: "车牌识别一体机"
+        }
+    }
+}
+
+/// 通道类型 `channelType` (B.28, B.31).
+public enum ChannelType: String, CaseIterable, Sendable {
+    case innerEntry = "0", innerExit = "1", outerEntry = "2", outerExit = "3", publicEntry = "4", publicExit = "5"
+
+    public var label: String { ["内场入口", "内场出口", "外场入口", "外场出口", "公共入口", "公共出口"][Int(rawValue)!] }
+}
+
+/// 开闸类型 `openType` (B.27).
+public enum OpenType: String, CaseIterable, Sendable {
+    case remoteControl = "1", remote = "2", booth = "3", pda = "4"
+
+    public var label: String { ["遥控开闸", "远程开闸", "岗亭开闸", "PDA 开闸"][Int(rawValue)! - 1] }
+}
+
 /// 图片类型 `imageType` (B.9, C.7).
 public enum ParkingImageType: String, CaseIterable, Sendable {
     case entryPlate = "1", entryScene = "2", exitPlate = "3", exitScene = "4"

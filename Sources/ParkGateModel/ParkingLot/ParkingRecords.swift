@@ -160,6 +160,46 @@ public struct DailyReconciliation: Sendable, Hashable {
     }
 }
 
+/// A gate opened by hand (异常开闸, B.27): kept as an alarm.
+public struct ManualOpen: Sendable, Hashable {
+    public var inCross, outCross, direction, plate: String
+    public var time: Date?
+    public var openType: OpenType?
+    public var openTypeText: String
+    public var operatorName: String
+
+    public init(inCross: String, outCross: String, direction: String, plate: String, time: Date?, openType: OpenType?, openTypeText: String, operatorName: String) {
+        (self.inCross, self.outCross, self.direction, self.plate, self.time) = (inCross, outCross, direction, plate, time)
+        (self.openType, self.openTypeText, self.operatorName) = (openType, openTypeText, operatorName)
+    }
+}
+
+/// A piece of equipment, a sub-station PC or a channel of a lot, as its status uploads say.
+public struct Facility: Sendable, Hashable {
+    public enum Kind: String, Sendable { case equipment, station, channel }
+    public var kind: Kind
+    /// `equipmentCode`, `pcName` or `channelId`.
+    public var code: String
+    public var name: String
+    /// `equipmentType` or `channelType` as sent.
+    public var type: String
+    public var pcName: String
+    /// 1 online, 0 offline; nil for channels.
+    public var linked: Bool?
+    public var changedAt: Date?
+    /// The upload's operation: 删除 (equipment 2, channel 3) removes it.
+    public var removed: Bool
+    public var operation: String
+    /// Channels: 是否直连外场.
+    public var isExit: Bool?
+
+    public init(kind: Kind, code: String, name: String, type: String, pcName: String, linked: Bool?, changedAt: Date?, removed: Bool,
+                operation: String, isExit: Bool? = nil) {
+        (self.kind, self.code, self.name, self.type, self.pcName, self.linked) = (kind, code, name, type, pcName, linked)
+        (self.changedAt, self.removed, self.operation, self.isExit) = (changedAt, removed, operation, isExit)
+    }
+}
+
 /// What a parking-lot system reports over T/CPMI's uplink, in domain terms.
 public enum ParkingReport: Sendable, Hashable {
     case heartbeat
@@ -171,6 +211,8 @@ public enum ParkingReport: Sendable, Hashable {
     case supplementaryBill(SupplementaryBill)
     case settlement(CashierSettlement)
     case reconciliation(DailyReconciliation)
+    case manualOpen(ManualOpen)
+    case facilities([Facility])
     case environment(totalSpaces: Int, weather: String, situation: String)
     case remainingSpaces(Int)
 }
@@ -202,7 +244,7 @@ public enum ParkingRules {
             // In any order with entry and exit; only its own times must make sense.
             if let inTime = bill.exit.inTime, bill.exit.outTime < inTime { return .exitBeforeEntry(bill.exit.recordCode) }
             return nil
-        case .heartbeat, .entry, .images, .settlement, .reconciliation:
+        case .heartbeat, .entry, .images, .settlement, .reconciliation, .manualOpen, .facilities:
             return nil
         }
     }

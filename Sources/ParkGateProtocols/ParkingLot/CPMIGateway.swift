@@ -18,8 +18,11 @@ public struct CPMIGateway: Sendable {
     /// Interfaces whose uplink is implemented; the other uplink codes answer 9001 for now.
     public static let implemented: Set<CPMIInterface> = [
         .login, .entry, .correction, .exit, .imageUpload, .environment, .remainingSpaces, .heartbeat,
-        .cashierSettlement, .supplementaryBill, .reconciliation,
+        .cashierSettlement, .supplementaryBill, .reconciliation, .manualOpen, .hardwareStatus, .stationStatus, .channelInfo,
     ]
+
+    /// Interfaces whose `data` may be an array of objects (several items in one upload).
+    static let listInterfaces: Set<CPMIInterface> = [.imageUpload, .hardwareStatus, .stationStatus, .channelInfo]
 
     public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), strict: Bool, imageLimit: Int = 5 << 20, logger: Logger) {
         self.store = store
@@ -53,7 +56,7 @@ public struct CPMIGateway: Sendable {
         guard let interface = Int(envelope.code).flatMap(CPMIInterface.init(rawValue:)), interface.direction != .downlink,
             Self.implemented.contains(interface)
         else { throw CPMIEnvelope.Refusal(result: .unknownInterface, message: "interface \(envelope.code) is closed or does not exist") }
-        guard envelope.dataIsObject || (interface == .imageUpload && !envelope.dataItems.isEmpty) else {
+        guard envelope.dataIsObject || (Self.listInterfaces.contains(interface) && !envelope.dataItems.isEmpty) else {
             throw CPMIEnvelope.Refusal(result: .badFormat, message: "data must be an object for interface \(envelope.code)")
         }
         if interface == .login { return try await login(envelope, now: now) }
@@ -73,6 +76,8 @@ public struct CPMIGateway: Sendable {
             report = .images(images)
             let paths = images.map { "{\"imageCode\":" + JSONText.quote($0.imageCode) + ",\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + $0.blob) + "}" }
             answerData = envelope.dataIsObject ? "{\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + images[0].blob) + "}" : "[" + paths.joined(separator: ",") + "]"
+        } else if [.hardwareStatus, .stationStatus, .channelInfo].contains(interface) {
+            report = .facilities(try facilities(interface, envelope.dataIsObject ? [envelope.data] : envelope.dataItems, &fields))
         } else {
             report = try self.report(interface, &fields, park: park, dataText: envelope.dataText)
             if interface == .heartbeat { answerData = "{\"time\":" + JSONText.quote(time.formatDashed(now)) + "}" }
@@ -144,6 +149,12 @@ public struct CPMIGateway: Sendable {
 
     func report(_ interface: CPMIInterface, _ fields: inout CPMIFields, park: ParkRecord, dataText: String) throws(CPMIEnvelope.Refusal) -> ParkingReport {
         switch interface {
+        case .manualOpen:
+            let openTypeText = try fields.string("openType")
+            return .manualOpen(ManualOpen(
+                inCross: try fields.string("inCross"), outCross: try fields.string("outCross"), direction: try fields.string("inOutDoor"),
+                plate: try fields.string("carNum"), time: try fields.instant("operateTime", required: false)?.date,
+                openType: try fields.code("openType", OpenType.self), openTypeText: openTypeText, operatorName: try fields.string("operatorName")))
         case .supplementaryBill:
             try checkPark(&fields, park)
             return .supplementaryBill(try supplementaryBill(&fields, dataText: dataText))
@@ -256,6 +267,48 @@ public struct CPMIGateway: Sendable {
         if head.starts(with: Array("GIF8".utf8)) { return "gif" }
         if head.starts(with: Array("BM".utf8)) { return "bmp" }
         return nil
+    }
+
+    /// 硬件状态信息 (24), 分站电脑状态上传 (25), 通道信息上传 (27): one item or several.
+    func facilities(_ interface: CPMIInterface, _ items: [[(key: String, value: JSONValue)]], _ fields: inout CPMIFields) throws(CPMIEnvelope.Refusal) -> [Facility] {
+        var facilities: [Facility] = []
+        for item in items {
+            var f = CPMIFields(item, strict: strict, time: time)
+            func linked() throws(CPMIEnvelope.Refusal) -> Bool? {
+                let text = try f.string("linkStatus")
+                if text.isEmpty { return nil }
+                guard text == "0" || text == "1" else {
+                    try f.variant("linkStatus", "value outside its code list", text)
+                    return nil
+                }
+                return text == "1"
+            }
+            switch interface {
+            case .hardwareStatus:
+                let operation = try f.string("operationType")
+                _ = try f.code("equipmentType", EquipmentType.self)
+                _ = try f.code("channelType", ChannelType.self)
+                facilities.append(Facility(
+                    kind: .equipment, code: try f.string("equipmentCode", required: true), name: try f.string("equipmentName"),
+                    type: try f.string("equipmentType"), pcName: try f.string("pcName"), linked: try linked(),
+                    changedAt: try f.instant("createTime", required: false)?.date, removed: operation == "2", operation: operation))
+            case .stationStatus:
+                let operation = try f.string("operationType")
+                facilities.append(Facility(
+                    kind: .station, code: try f.string("pcName", required: true), name: try f.string("pcName"), type: "", pcName: try f.string("pcName"),
+                    linked: try linked(), changedAt: try f.instant("createTime", required: false)?.date, removed: operation == "2", operation: operation))
+            default:
+                let action = try f.string("actionType")
+                _ = try f.code("channelType", ChannelType.self)
+                let isExit = try f.string("isExit")
+                facilities.append(Facility(
+                    kind: .channel, code: try f.string("channelId", required: true), name: try f.string("channelName"), type: try f.string("channelType"),
+                    pcName: try f.string("pcName"), linked: nil, changedAt: nil, removed: action == "3", operation: action,
+                    isExit: isExit.isEmpty ? nil : isExit == "1"))
+            }
+            fields.findings += f.findings
+        }
+        return facilities
     }
 
     /// 补报账单 (B.18): the whole stay and its payments. The table spells `outcross` and
