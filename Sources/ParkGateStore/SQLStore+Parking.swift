@@ -78,6 +78,7 @@ extension SQLStore {
         case .correction(let correction): correction.recordCode
         case .exit(let exit): exit.recordCode
         case .supplementaryBill(let bill): bill.exit.recordCode
+        case .invoice(let invoice): invoice.recordCode
         default: nil
         }
         var reads = [
@@ -85,6 +86,8 @@ extension SQLStore {
             SQLStatement("SELECT * FROM parking_records WHERE park_code = ? AND record_code = ?", [.text(command.parkCode), SQLValue(recordCode)]),
             SQLStatement("SELECT total_spaces FROM parks WHERE code = ?", [.text(command.parkCode)]),
         ]
+        reads.append(SQLStatement(
+            "SELECT invoice_code FROM parking_invoices WHERE park_code = ? AND record_code = ?", [.text(command.parkCode), SQLValue(recordCode)]))
         if case .reconciliation(let day) = command.report {
             // ParkGate's own totals of the day, to set against the lot's.
             reads.append(SQLStatement(
@@ -96,7 +99,7 @@ extension SQLStore {
         }
         let ids = self.ids
         return try await database.readModifyWrite(reads: reads) { rows in
-            ParkingPlanner(command: command, ids: ids, ours: rows.count > 3 ? rows[3].first : nil)
+            ParkingPlanner(command: command, ids: ids, ours: rows.count > 4 ? rows[4].first : nil, invoice: rows[3].first?.text("invoice_code"))
                 .plan(request: rows[0].first, record: rows[1].first, total: rows[2].first?.int("total_spaces"))
         }
     }
@@ -194,6 +197,8 @@ struct ParkingPlanner {
     let ids: IDGenerator
     /// ParkGate's own totals of a reconciled day.
     var ours: SQLRow? = nil
+    /// The invoice the report's record already has.
+    var invoice: String? = nil
 
     func plan(request: SQLRow?, record: SQLRow?, total: Int64?) -> (writes: [SQLStatement], result: ParkingOutcome) {
         let now = command.now
@@ -208,7 +213,7 @@ struct ParkingPlanner {
             return ([bump], .replayed(answer: request.text("answer") ?? ""))
         }
         let entryTime: Date?? = record.map { $0.date("in_ms") }
-        if let refusal = ParkingRules.check(command.report, recordEntry: entryTime, totalSpaces: total.map { Int($0) }) {
+        if let refusal = ParkingRules.check(command.report, recordEntry: entryTime, totalSpaces: total.map { Int($0) }, invoice: invoice) {
             return ([], .refused(refusal))
         }
         let answer = command.answer()
@@ -355,6 +360,26 @@ struct ParkingPlanner {
                 [park, .text(day.day), SQLValue(day.payCount), .int(day.payMoney.fen), .int(day.incomeMoney.fen), .int(day.discountMoney.fen),
                  .int(ours?.int("n") ?? 0), .int(ours?.int("pay") ?? 0), .int(ours?.int("income") ?? 0), .int(ours?.int("discount") ?? 0),
                  SQLValue(day.checkTime), now])]
+        case .invoice(let invoice):
+            return [SQLStatement(
+                """
+                INSERT INTO parking_invoices (park_code, record_code, invoice_code, payment_fen, source, at_ms) VALUES (?, ?, ?, ?, 'lot', ?)
+                ON CONFLICT (park_code, record_code) DO NOTHING
+                """,
+                [park, .text(invoice.recordCode), .text(invoice.invoiceCode), .int(invoice.payment.fen), now])]
+        case .prepayment(let pay):
+            return [SQLStatement(
+                """
+                INSERT INTO prepayments (park_code, order_code, record_code, plate, car_color, entry_ms, predicted_exit_ms, order_fen, real_pay_fen,
+                    discount_fen, discount_type, coupon_name, discount_detail, cashier, terminal_code, phone, pay_type, source, at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'lot', ?)
+                ON CONFLICT (park_code, order_code) DO UPDATE SET real_pay_fen = excluded.real_pay_fen, discount_fen = excluded.discount_fen,
+                    order_fen = excluded.order_fen, at_ms = excluded.at_ms
+                """,
+                [park, .text(pay.orderCode), .text(pay.recordCode), .text(pay.plate), .text(pay.carColor), SQLValue(pay.entryTime),
+                 SQLValue(pay.predictedExit), .int(pay.orderMoney.fen), .int(pay.realPayMoney.fen), .int(pay.discountMoney.fen),
+                 .text(pay.discountType), .text(pay.couponName), .text(pay.discountDetail), .text(pay.cashier), .text(pay.terminalCode),
+                 .text(pay.phoneNumber), .text(pay.payType), now])]
         case .manualOpen(let open):
             let description = "手动开闸 \(open.openType?.label ?? open.openTypeText) \(open.plate) \(open.operatorName)".trimmingCharacters(in: .whitespaces)
             return [SQLStatement(

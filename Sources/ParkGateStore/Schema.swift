@@ -204,5 +204,21 @@ public enum Schema {
                 "CREATE INDEX park_facility_history_code ON park_facility_history (park_code, kind, code, id)",
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0009-parking-payments-invoices") { _ in
+            [
+                """
+                CREATE TABLE parking_invoices (
+                    park_code TEXT NOT NULL, record_code TEXT NOT NULL, invoice_code TEXT NOT NULL, payment_fen BIGINT NOT NULL,
+                    source TEXT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (park_code, record_code))
+                """,
+                """
+                CREATE TABLE prepayments (
+                    park_code TEXT NOT NULL, order_code TEXT NOT NULL, record_code TEXT, plate TEXT, car_color TEXT, entry_ms BIGINT,
+                    predicted_exit_ms BIGINT, order_fen BIGINT NOT NULL, real_pay_fen BIGINT NOT NULL, discount_fen BIGINT NOT NULL,
+                    discount_type TEXT, coupon_name TEXT, discount_detail TEXT, cashier TEXT, terminal_code TEXT, phone TEXT, pay_type TEXT,
+                    source TEXT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (park_code, order_code))
+                """,
+            ]
+        },
     ]
 }

@@ -239,6 +239,20 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.available)
+    func oneInvoicePerStayAndPrepayments(backend: Backend) async throws {
+        try await Self.run(backend) { server in
+            let token = try await Self.login(server)
+            #expect(try await Self.call(server, "31", #"{"recordCode":"R31","invoiceCode":"INV-1","payment":12.5}"#, token: token)["resultCode"] as? String == "0000")
+            #expect(try await Self.call(server, "31", #"{"recordCode":"R31","invoiceCode":"INV-1","payment":12.5}"#, token: token)["resultCode"] as? String == "0000",
+                    "the same invoice again is no second invoice")
+            let second = try await Self.call(server, "31", #"{"recordCode":"R31","invoiceCode":"INV-2","payment":12.5}"#, token: token)
+            #expect(second["resultCode"] as? String == "9999" && (second["resultMessage"] as? String ?? "").contains("INV-1"))
+            let prepay = try await Self.call(server, "10", #"{"entryTime":"\#(Self.now(-600))","predictExitTime":"\#(Self.now(600))","orderMoney":8,"discountDetail":"","carNum":"京J10","orderCode":"O1","carColor":"蓝","recordCode":"R10","cashier":"","terminalCode":"T1","phoneNumber":"","payType":"4","realPayMoney":8,"parkCode":"P001","discountType":"","couponName":"","discountMoney":0,"code":"10"}"#, token: token)
+            #expect(prepay["resultCode"] as? String == "0000", "\(prepay)")
+        }
+    }
+
     @Test func silentParksGoOfflineAndComeBack() async throws {
         try await TestServer.run({ config in
             config.parkSilence = 0.6

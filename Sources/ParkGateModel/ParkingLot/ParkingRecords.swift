@@ -200,6 +200,32 @@ public struct Facility: Sendable, Hashable {
     }
 }
 
+/// An invoice issued for a stay (电子发票同步, B.35).
+public struct InvoiceIssued: Sendable, Hashable {
+    public var recordCode, invoiceCode: String
+    public var payment: Money
+
+    public init(recordCode: String, invoiceCode: String, payment: Money) {
+        (self.recordCode, self.invoiceCode, self.payment) = (recordCode, invoiceCode, payment)
+    }
+}
+
+/// A fee paid before leaving, at a pay station or the central cashier (预缴费信息推送, B.14).
+public struct Prepayment: Sendable, Hashable {
+    public var orderCode, recordCode, plate, carColor: String
+    public var entryTime, predictedExit: Date?
+    public var orderMoney, realPayMoney, discountMoney: Money
+    public var discountType, couponName, discountDetail, cashier, terminalCode, phoneNumber, payType: String
+
+    public init(orderCode: String, recordCode: String, plate: String, carColor: String, entryTime: Date?, predictedExit: Date?,
+                orderMoney: Money, realPayMoney: Money, discountMoney: Money, discountType: String, couponName: String,
+                discountDetail: String, cashier: String, terminalCode: String, phoneNumber: String, payType: String) {
+        (self.orderCode, self.recordCode, self.plate, self.carColor, self.entryTime, self.predictedExit) = (orderCode, recordCode, plate, carColor, entryTime, predictedExit)
+        (self.orderMoney, self.realPayMoney, self.discountMoney, self.discountType, self.couponName) = (orderMoney, realPayMoney, discountMoney, discountType, couponName)
+        (self.discountDetail, self.cashier, self.terminalCode, self.phoneNumber, self.payType) = (discountDetail, cashier, terminalCode, phoneNumber, payType)
+    }
+}
+
 /// What a parking-lot system reports over T/CPMI's uplink, in domain terms.
 public enum ParkingReport: Sendable, Hashable {
     case heartbeat
@@ -212,6 +238,8 @@ public enum ParkingReport: Sendable, Hashable {
     case settlement(CashierSettlement)
     case reconciliation(DailyReconciliation)
     case manualOpen(ManualOpen)
+    case invoice(InvoiceIssued)
+    case prepayment(Prepayment)
     case facilities([Facility])
     case environment(totalSpaces: Int, weather: String, situation: String)
     case remainingSpaces(Int)
@@ -221,13 +249,18 @@ public enum ParkingReport: Sendable, Hashable {
 public enum ParkingRules {
     public enum Refusal: Error, Sendable, Equatable {
         case unknownRecord(String)
+        /// A second invoice for a stay that has one (B.9.4: 以免客户重复开票).
+        case alreadyInvoiced(record: String, invoice: String)
         case exitBeforeEntry(String)
         case emptyOverTotal(empty: Int, total: Int)
         case badTotal(Int)
     }
 
-    public static func check(_ report: ParkingReport, recordEntry: Date??, totalSpaces: Int?) -> Refusal? {
+    public static func check(_ report: ParkingReport, recordEntry: Date??, totalSpaces: Int?, invoice: String? = nil) -> Refusal? {
         switch report {
+        case .invoice(let issued):
+            if let invoice, invoice != issued.invoiceCode { return .alreadyInvoiced(record: issued.recordCode, invoice: invoice) }
+            return nil
         case .correction(let correction):
             return recordEntry == nil ? .unknownRecord(correction.recordCode) : nil
         case .exit(let exit):
@@ -244,7 +277,7 @@ public enum ParkingRules {
             // In any order with entry and exit; only its own times must make sense.
             if let inTime = bill.exit.inTime, bill.exit.outTime < inTime { return .exitBeforeEntry(bill.exit.recordCode) }
             return nil
-        case .heartbeat, .entry, .images, .settlement, .reconciliation, .manualOpen, .facilities:
+        case .heartbeat, .entry, .images, .settlement, .reconciliation, .manualOpen, .facilities, .prepayment:
             return nil
         }
     }

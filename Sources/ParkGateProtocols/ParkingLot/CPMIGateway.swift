@@ -19,6 +19,7 @@ public struct CPMIGateway: Sendable {
     public static let implemented: Set<CPMIInterface> = [
         .login, .entry, .correction, .exit, .imageUpload, .environment, .remainingSpaces, .heartbeat,
         .cashierSettlement, .supplementaryBill, .reconciliation, .manualOpen, .hardwareStatus, .stationStatus, .channelInfo,
+        .invoice, .prepayment,
     ]
 
     /// Interfaces whose `data` may be an array of objects (several items in one upload).
@@ -116,6 +117,8 @@ public struct CPMIGateway: Sendable {
         case .refused(let refusal):
             switch refusal {
             case .unknownRecord(let record): throw CPMIEnvelope.Refusal(result: .unknownRecord, message: "recordCode \(record) does not exist")
+            case .alreadyInvoiced(let record, let invoice):
+                throw CPMIEnvelope.Refusal(result: .failure, message: "操作失败：停车记录 \(record) 已开具发票 \(invoice)")
             case .exitBeforeEntry(let record): throw CPMIEnvelope.Refusal(result: .badFormat, message: "record \(record): outTime precedes inTime")
             case .emptyOverTotal(let empty, let total):
                 throw CPMIEnvelope.Refusal(result: .emptyOverTotal, message: "emptyNum \(empty) is more than totalNum \(total)")
@@ -149,6 +152,21 @@ public struct CPMIGateway: Sendable {
 
     func report(_ interface: CPMIInterface, _ fields: inout CPMIFields, park: ParkRecord, dataText: String) throws(CPMIEnvelope.Refusal) -> ParkingReport {
         switch interface {
+        case .invoice:
+            return .invoice(InvoiceIssued(
+                recordCode: try fields.string("recordCode", required: true), invoiceCode: try fields.string("invoiceCode", required: true),
+                payment: try fields.money("payment")))
+        case .prepayment:
+            try checkPark(&fields, park)
+            // B.14 writes the times yyyy-MM-dd HH:MM:SS (minutes as months): read as HH:mm:ss.
+            return .prepayment(Prepayment(
+                orderCode: try fields.string("orderCode", required: true), recordCode: try fields.string("recordCode"),
+                plate: try fields.string("carNum"), carColor: try fields.string("carColor"),
+                entryTime: try fields.instant("entryTime", required: false)?.date, predictedExit: try fields.instant("predictExitTime", required: false)?.date,
+                orderMoney: try fields.money("orderMoney"), realPayMoney: try fields.money("realPayMoney"), discountMoney: try fields.money("discountMoney"),
+                discountType: try fields.string("discountType"), couponName: try fields.string("couponName"),
+                discountDetail: try fields.string("discountDetail"), cashier: try fields.string("cashier"), terminalCode: try fields.string("terminalCode"),
+                phoneNumber: try fields.string("phoneNumber"), payType: try fields.string("payType")))
         case .manualOpen:
             let openTypeText = try fields.string("openType")
             return .manualOpen(ManualOpen(
