@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "ParkGateModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

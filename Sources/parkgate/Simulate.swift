@@ -5,7 +5,7 @@ import ParkGateModel
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Device simulators that speak the real wire formats.", subcommands: [Roadside.self, Campaign.self])
+        abstract: "Device simulators that speak the real wire formats.", subcommands: [Roadside.self, Campaign.self, ParkingLot.self])
 
     struct Roadside: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -118,6 +118,41 @@ extension Simulate {
             let from = time.formatCompact(plan.start), to = time.formatCompact(plan.start.addingTimeInterval(duration))
             print("parkgate campaign create --name NAME --park \(parkCode) --devices \(parsed.map { "\($0.vendor):\($0.devCode)" }.joined(separator: ",")) --from \(from) --to \(to) --truth \(truthOut ?? "TRUTH.csv")")
             if report.acknowledged < report.sent { throw ExitCode(2) }
+        }
+    }
+}
+
+extension Simulate {
+    /// Parking lots over T/CPMI.
+    struct ParkingLot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "parking-lot",
+            abstract: "Parking lots speaking T/CPMI: entries with pictures, exits with fees, spaces, heartbeats; retries and 补报账单.")
+
+        @Option(help: "Platform base URL, e.g. http://127.0.0.1:8080") var target: String
+        @Option(help: "Number of lots: parks PARK-PREFIX001… with accounts ACCOUNT-PREFIX1… (register them with parkgate park add).")
+        var parks: Int = 1
+        @Option(name: .customLong("park-prefix"), help: "parkCode prefix.") var parkPrefix: String = "SIM"
+        @Option(name: .customLong("account-prefix"), help: "Account prefix.") var accountPrefix: String = "simlot"
+        @Option(help: "The lots' password.") var password: String = "sim"
+        @Option(help: "The lots' key-pool secret, if they sign with one.") var secret: String?
+        @Option(help: "Spaces per lot.") var total: Int = 200
+        @Option(help: "Entries and exits per second, all lots together.") var rate: Double = 10
+        @Option(help: "Seconds to run.") var duration: Double = 60
+        @Option(help: "Seconds between heartbeats (8).") var heartbeat: Double = 60
+        @Option(name: .customLong("retry-interval"), help: "Seconds between retries of undelivered uploads (5.1.2: 10 minutes).")
+        var retryInterval: Double = 600
+
+        func run() async throws {
+            guard parks > 0 else { throw ValidationError("--parks must be at least 1") }
+            let lots = (1...parks).map {
+                ParkingLotSimulator.Lot(
+                    account: "\(accountPrefix)\($0)", password: password, secret: secret, parkCode: parkPrefix + String(format: "%03d", $0), total: total)
+            }
+            let report = try await ParkingLotSimulator(
+                target: target, lots: lots, rate: rate, duration: duration, heartbeatInterval: heartbeat, retryInterval: retryInterval).run()
+            print(report)
+            if report.acknowledged < report.sent - report.retriedAndDelivered { throw ExitCode(2) }
         }
     }
 }

@@ -1,0 +1,155 @@
+import AsyncHTTPClient
+import Foundation
+import Synchronization
+
+/// Parking lots speaking T/CPMI to a platform: login, entries with pictures, exits with fees,
+/// remaining spaces after every change, heartbeats, an environment upload; undelivered uploads
+/// wait in each lot's outbox, and missed exits go again as 补报账单, newest first.
+public struct ParkingLotSimulator: Sendable {
+    public struct Lot: Sendable {
+        public var account: String
+        public var password: String
+        public var secret: String?
+        public var parkCode: String
+        public var total: Int
+
+        public init(account: String, password: String, secret: String?, parkCode: String, total: Int = 200) {
+            (self.account, self.password, self.secret, self.parkCode, self.total) = (account, password, secret, parkCode, total)
+        }
+    }
+
+    public struct Report: Sendable, CustomStringConvertible {
+        public var sent = 0
+        public var acknowledged = 0
+        public var failed: [String: Int] = [:]
+        public var byInterface: [String: Int] = [:]
+        public var retriedAndDelivered = 0
+        public var stillQueued = 0
+        public var seconds = 0.0
+
+        public var description: String {
+            let failures = failed.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+            let interfaces = byInterface.sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+            return """
+                sent \(sent)  acknowledged \(acknowledged)  failed \(failed.values.reduce(0, +))\(failures.isEmpty ? "" : " (\(failures))")
+                by interface \(interfaces)
+                retried and delivered \(retriedAndDelivered)  still queued \(stillQueued)  \(String(format: "%.1f", seconds)) s
+                """
+        }
+    }
+
+    public var target: String
+    public var lots: [Lot]
+    public var rate: Double
+    public var duration: Double
+    public var heartbeatInterval: Double
+    public var retryInterval: Double
+
+    public init(target: String, lots: [Lot], rate: Double, duration: Double, heartbeatInterval: Double = 60, retryInterval: Double = 600) {
+        (self.target, self.lots, self.rate, self.duration) = (target, lots, rate, duration)
+        (self.heartbeatInterval, self.retryInterval) = (heartbeatInterval, retryInterval)
+    }
+
+    final class State: Sendable {
+        let inside: Mutex<[[String: (plate: String, inTime: Date)]]>
+        let report = Mutex(Report())
+        let serial = Atomic<UInt64>(0)
+        init(lots: Int) { inside = Mutex(Array(repeating: [:], count: lots)) }
+    }
+
+    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + Array(repeating: 0x20, count: 256) + [0xFF, 0xD9]).base64EncodedString()
+
+    public func run() async throws -> Report {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
+        do {
+            let report = try await run(http: http)
+            try await http.shutdown()
+            return report
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    func run(http: HTTPClient) async throws -> Report {
+        let clients = lots.map { CPMIClient(baseURL: target, account: $0.account, password: $0.password, secret: $0.secret, http: http, retryInterval: retryInterval) }
+        let state = State(lots: lots.count)
+        let stamp = { @Sendable (date: Date) -> String in
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            return formatter.string(from: date)
+        }
+        @Sendable func count(_ code: String, _ answer: CPMIClient.Answer?) {
+            state.report.withLock { report in
+                report.sent += 1
+                report.byInterface[code, default: 0] += 1
+                if answer?.resultCode == "0000" { report.acknowledged += 1 } else { report.failed[answer?.resultCode ?? "transport", default: 0] += 1 }
+            }
+        }
+        for (index, client) in clients.enumerated() {
+            _ = try await client.login()
+            let lot = lots[index]
+            count("6", await client.sendOrKeep(code: "6", dataText: #"{"parkCode":"\#(lot.parkCode)","totalNum":\#(lot.total),"weather":"晴","situation":""}"#))
+            count("8", await client.sendOrKeep(code: "8", dataText: "{}"))
+        }
+        let start = ContinuousClock.now
+        let total = Int(rate * duration)
+        let interval = Duration.nanoseconds(Int64(1e9 / max(rate, 0.001)))
+        var lastBeat = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<total {
+                let due = start + interval * index
+                if due > ContinuousClock.now { try await Task.sleep(until: due) }
+                if ContinuousClock.now - lastBeat > .seconds(heartbeatInterval) {
+                    lastBeat = ContinuousClock.now
+                    for client in clients { group.addTask { count("8", await client.sendOrKeep(code: "8", dataText: "{}")) } }
+                }
+                let lotIndex = index % lots.count
+                let lot = lots[lotIndex], client = clients[lotIndex]
+                group.addTask {
+                    let now = Date()
+                    let serial = state.serial.add(1, ordering: .relaxed).newValue
+                    // Keep lots about half full: enter when below half, leave above, at random near it.
+                    let (leaving, free): ((String, (plate: String, inTime: Date))?, Int) = state.inside.withLock { inside in
+                        let occupied = inside[lotIndex].count
+                        let enter = occupied == 0 || (occupied < lot.total && Double.random(in: 0..<1) < 1 - Double(occupied) / Double(lot.total))
+                        if enter { return (nil, lot.total - occupied - 1) }
+                        let key = inside[lotIndex].keys.randomElement()!
+                        let stay = inside[lotIndex].removeValue(forKey: key)!
+                        return ((key, stay), lot.total - occupied + 1)
+                    }
+                    if let (record, stay) = leaving {
+                        let minutes = max(1, Int(now.timeIntervalSince(stay.inTime) / 60))
+                        let fee = minutes <= 15 ? 0 : min(30, 2 * ((minutes + 29) / 30))
+                        let exit = #"{"recordCode":"\#(record)","carNum":"\#(stay.plate)","inCross":"IN1","outCross":"OUT1","inTime":"\#(stamp(stay.inTime))","outTime":"\#(stamp(now))","inIdentity":"2","outIdentity":"2","parkMinutes":\#(minutes),"carColor":"蓝","chargeStatus":"1","payMoney":\#(fee),"discountMoney":0,"incomeMoney":\#(fee),"paymentMode":"4","payOrigin":"1","exitType":"0","operatorName":"sim"}"#
+                        let bill = #"{"parkCode":"\#(lot.parkCode)","carNum":"\#(stay.plate)","inCross":"IN1","outcross":"OUT1","inTime":"\#(stamp(stay.inTime))","outTime":"\#(stamp(now))","carType":"2","recordCode":"\#(record)","inImage":"","outImage":"","payMoney":\#(fee),"incomeMoney":\#(fee),"discountMoney":0,"paymentRecordList":[{"billNumber":"\#(record)-1","amountReceivable":\#(fee),"actualReceivable":\#(fee),"discountAmount":0,"payTime":"\#(stamp(now))","payStatus":"1","paymentMode":"4","payOrigin":"1","tollerAccout":"sim"}]}"#
+                        count("4", await client.sendOrKeep(code: "4", dataText: exit, bill: bill))
+                    } else {
+                        let record = "\(lot.parkCode)-\(serial)"
+                        let plate = "京" + String(format: "A%05d", Int(serial % 100_000))
+                        let entry = #"{"recordCode":"\#(record)","carNum":"\#(plate)","inCross":"IN1","inTime":"\#(stamp(now))","inIdentity":"2","carColor":"蓝","operatorName":"sim"}"#
+                        let answer = await client.sendOrKeep(code: "2", dataText: entry)
+                        count("2", answer)
+                        if answer?.resultCode == "0000" {
+                            state.inside.withLock { $0[lotIndex][record] = (plate, now) }
+                            count("5", await client.sendOrKeep(code: "5", dataText: #"{"recordCode":"\#(record)","imageCode":"1","imageType":"2","imageBase64":"\#(Self.jpeg)"}"#))
+                        }
+                    }
+                    count("7", await client.sendOrKeep(code: "7", dataText: #"{"parkCode":"\#(lot.parkCode)","emptyNum":\#(max(0, free))}"#))
+                }
+            }
+            try await group.waitForAll()
+        }
+        var delivered = 0
+        for client in clients { delivered += await client.retryDue(now: Date().addingTimeInterval(retryInterval)) }
+        return state.report.withLock { report in
+            report.retriedAndDelivered = delivered
+            report.stillQueued = clients.map(\.outbox.pending).reduce(0, +)
+            let elapsed = ContinuousClock.now - start
+            report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return report
+        }
+    }
+}
