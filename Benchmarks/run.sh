@@ -27,48 +27,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-hz=$(getconf CLK_TCK)
-run_id=0
-
-cpu_ticks() {  # utime+stime of the given pids, in clock ticks
-  local total=0
-  for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] || continue
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-postgres_pids() { pgrep -u postgres -f "postgres" | tr '\n' ' '; }
-
-wait_health() {
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "server did not come up" >&2; return 1
-}
-
-# measure LABEL CONNECTIONS WRK_TASKSET SERVER_PIDS… ; prints one table row, sets last_rps/last_per_cpu
-measure() {
-  local label=$1 c=$2 wrk_cpu=$3; shift 3
-  local server_pids=("$@")
-  run_id=$((run_id + 1))
-  local before after out
-  before=$(cpu_ticks "${server_pids[@]}")
-  out=$(RUN=$run_id CONNECTIONS=$c ${wrk_cpu:+taskset -c $wrk_cpu} wrk -t 1 -c "$c" -d "${duration}s" --timeout 10s \
-        -s Benchmarks/msensor.lua "http://127.0.0.1:$port/park/msensor" | grep '^RESULT')
-  after=$(cpu_ticks "${server_pids[@]}")
-  eval "$(echo "$out" | sed 's/^RESULT //' | tr ' ' '\n' | sed 's/^/local /')"
-  local seconds cpu
-  seconds=$(echo "scale=3; $duration_us / 1000000" | bc)
-  cpu=$(echo "scale=3; ($after - $before) / $hz" | bc)
-  last_rps=$(echo "scale=0; $acked / $seconds" | bc)
-  last_per_cpu=$(echo "scale=0; $acked / ($cpu + 0.001)" | bc)
-  printf "| %-22s | %5s | %8s | %8s | %7s | %7s | %6s | %9s | %8s |\n" "$label" "$c" "$last_rps" "$acked" \
-    "$(echo "scale=2; $p50_us/1000" | bc)" "$(echo "scale=2; $p99_us/1000" | bc)" "$cpu" "$last_per_cpu" "$((refused + errors))"
-}
-
-header() {
-  echo "| run | conns | acked/s | acked | p50 ms | p99 ms | server CPU s | acked/CPU-s | refused+errors |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-}
+# shellcheck source=Benchmarks/lib.sh
+source Benchmarks/lib.sh
 
 start_ceiling() {
   taskset -c 0 "$bin/ParkGateCeiling" "$port" >/dev/null 2>&1 &
