@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ParkGateApp
-import ParkGateProtocols
 import ParkGateStore
 
 struct ParkCommand: AsyncParsableCommand {
@@ -27,19 +26,16 @@ struct ParkCommand: AsyncParsableCommand {
 
         func run() async throws {
             let platform = try Platform.open(try await store.resolve(), logger: commandLogger())
-            let now = Date()
-            let hash = try PasswordHash.make(password)
             try await platform.withReadyStore { store in
                 let existing = try await store.park(code: code)
-                if let other = try await store.park(account: user), other.code != code {
-                    throw ValidationError("account \(user) belongs to park \(other.code)")
+                do {
+                    let park = try await Parks(store: store).save(
+                        code: code, name: name, total: total, account: user, password: password, secret: secret, signatureOn: signature == "on")
+                    try await AuditLog(store: store).record(cliUser(), existing == nil ? "park.create" : "park.save", target: "park:\(code)",
+                                                            before: existing, after: park, channel: "cli")
+                } catch let error as Parks.Invalid {
+                    throw ValidationError(error.description)
                 }
-                let park = ParkRecord(
-                    code: code, name: name, totalSpaces: total, emptySpaces: existing?.emptySpaces, account: user, passwordHash: hash,
-                    secret: secret ?? existing?.secret, signatureOn: signature == "on", createdAt: existing?.createdAt ?? now, updatedAt: now)
-                try await store.savePark(park)
-                try await AuditLog(store: store).record(cliUser(), existing == nil ? "park.create" : "park.save", target: "park:\(code)",
-                                                        before: existing, after: park, channel: "cli")
             }
             print("park \(code) \(name): \(total) spaces, account \(user), signature \(signature)\(secret == nil ? "" : ", secret set")")
         }

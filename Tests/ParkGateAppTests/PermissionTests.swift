@@ -29,6 +29,8 @@ import Testing
         ("POST /api/v1/alarms/{id}/close", "/api/v1/alarms/{pk2Alarm}/close", nil, [200, 409, 403, 404]),
         ("GET /api/v1/summary", "/api/v1/summary", nil, [200, 200, 200, 200]),
         ("GET /api/v1/parks", "/api/v1/parks", nil, [200, 200, 200, 200]),
+        ("POST /api/v1/parks", "/api/v1/parks", #"{"code":"N-{role}","name":"n","totalSpaces":10,"account":"acct-{role}","password":"p"}"#, [201, 403, 403, 403]),
+        ("PUT /api/v1/parks/{code}", "/api/v1/parks/N-admin", #"{"totalSpaces":20}"#, [200, 403, 403, 403]),
         ("GET /api/v1/parking-records", "/api/v1/parking-records", nil, [200, 200, 200, 200]),
         ("GET /api/v1/parking-records/{park}/{record}", "/api/v1/parking-records/PK2/none", nil, [404, 404, 404, 404]),
         ("GET /api/v1/blobs/{name}", "/api/v1/blobs/none.jpg", nil, [404, 404, 404, 404]),

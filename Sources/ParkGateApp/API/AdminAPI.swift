@@ -140,6 +140,12 @@ struct AdminAPI {
             let scope = context.scope
             return Items(items: try await store.parks().filter { scope?.parks.contains($0.code) ?? true })
         }
+        api.post("/parks") { request, context -> EditedResponse<ParkRecord> in
+            EditedResponse(status: .created, response: try await saveParkFromAPI(request, context, code: nil))
+        }
+        api.put("/parks/{code}") { request, context -> ParkRecord in
+            try await saveParkFromAPI(request, context, code: try context.parameters.require("code"))
+        }
         api.get("/parking-records") { request, context -> Items<ParkingRecordRow> in
             try context.require(.read)
             let query = request.uri.queryParameters
@@ -190,6 +196,30 @@ struct AdminAPI {
         }
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
+    }
+
+    struct ParkChange: Decodable {
+        let code, name, account, password, secret: String?
+        let totalSpaces: Int?
+        let signatureOn: Bool?
+    }
+
+    func saveParkFromAPI(_ request: Request, _ context: AppRequestContext, code pathCode: String?) async throws -> ParkRecord {
+        let user = try context.require(.manageParks)
+        guard let change = try? await request.decode(as: ParkChange.self, context: context), let code = pathCode ?? change.code else {
+            throw HTTPError(.badRequest, message: "send {\"code\",\"name\",\"totalSpaces\",\"account\",\"password\",\"secret\",\"signatureOn\"}")
+        }
+        let before = try await store.park(code: code)
+        if pathCode == nil, let before { throw HTTPError(.conflict, message: "park \(before.code) exists") }
+        do {
+            let saved = try await Parks(store: store).save(
+                code: code, name: change.name, total: change.totalSpaces, account: change.account, password: change.password,
+                secret: change.secret, signatureOn: change.signatureOn)
+            try await audit.record(user.username, before == nil ? "park.create" : "park.save", target: "park:\(code)", before: before, after: saved, channel: "api")
+            return saved
+        } catch let error as Parks.Invalid {
+            throw HTTPError(.badRequest, message: error.description)
+        }
     }
 
     struct RecordView: ResponseEncodable {
@@ -292,3 +322,4 @@ extension Parameters {
 extension VendorView: ResponseEncodable {}
 extension UserView: ResponseEncodable {}
 extension AlarmRow: ResponseEncodable {}
+extension ParkRecord: ResponseEncodable {}

@@ -3,9 +3,25 @@ import Hummingbird
 import ParkGateModel
 import ParkGateStore
 
-/// Parking lots (T/CPMI) in the console: the parks with their live state, their records, and
-/// each record with its pictures.
+/// Parking lots (T/CPMI) in the console: the parks with their live state (and, for
+/// administrators, their accounts), their records, and each record with its pictures.
 extension Console {
+    func parkForm(_ t: [String: String], _ park: ParkRecord?) -> String {
+        var fields: [[String: Any]] = []
+        if park == nil { fields.append(textField("code", t["code"]!, "")) }
+        fields += [
+            textField("name", t["name"]!, park?.name ?? ""), textField("total", t["totalSpaces"]!, park.map { String($0.totalSpaces) } ?? ""),
+            textField("account", t["username"]! + " (parkUserName)", park?.account ?? ""),
+            textField("password", t["password"]! + " (parkUserPwd)", "", type: "password"),
+            textField("secret", t["secret"]!, "", type: "password"),
+            selectField("signature", t["signature"]!, (park?.signatureOn ?? true) ? "on" : "off", [("on", t["yes"]!), ("off", t["no"]!)]),
+        ]
+        return render("form", [
+            "heading": park.map { "\(t["parks"]!) · \($0.code)" } ?? t["newPark"]!, "action": park.map { "/parks/\($0.code)" } ?? "/parks",
+            "id": "park-form", "submit": park == nil ? t["create"]! : t["save"]!, "fields": fields,
+        ])
+    }
+
     func registerParkingPages(on pages: RouterGroup<AppRequestContext>) {
         pages.get("/parks") { request, context in
             try await guarded(request, context) {
@@ -17,12 +33,50 @@ extension Console {
                     title: t["parks"]!, active: "parks", filters: [],
                     columns: [t["code"]!, t["name"]!, t["totalSpaces"]!, t["emptySpaces"]!, t["weather"]!, t["lastHeartbeat"]!, t["username"]!, t["signature"]!])
                 table.total = parks.count
+                if context.user?.parsedRole?.allows(.manageParks) == true { table.after = parkForm(t, nil) }
+                let mayEdit = context.user?.parsedRole?.allows(.manageParks) == true
                 table.rows = parks.map { park in
-                    ([.init(text: park.code, href: "/parking-records?parkCode=\(park.code)"), .init(text: park.name), .init(text: String(park.totalSpaces)),
+                    ([.init(text: park.code, href: mayEdit ? "/parks/\(park.code)" : "/parking-records?parkCode=\(park.code)"), .init(text: park.name),
+                      .init(text: String(park.totalSpaces)),
                       .init(text: park.emptySpaces.map(String.init) ?? ""), .init(text: [park.weather, park.situation].compactMap { $0 }.joined(separator: " ")),
                       .init(text: stamp(park.lastHeartbeat)), .init(text: park.account), .init(text: park.signatureOn ? t["yes"]! : t["no"]!)], [])
                 }
                 return render(table, request, context)
+            }
+        }
+        pages.get("/parks/{code}") { request, context in
+            try await guarded(request, context) {
+                try context.require(.manageParks)
+                let t = words(request)
+                let code = try context.parameters.require("code")
+                guard let park = try await store.park(code: code) else { throw HTTPError(.notFound, message: "no park \(code)") }
+                let facilities = try await store.facilities(parkCode: code).map { "\($0.kind) \($0.code) \($0.name ?? "") \($0.linked.map { $0 ? "●" : "○" } ?? "")" }
+                return page(request, context, title: "\(t["parks"]!) · \(code)", active: "parks", template: "detail", [
+                    "fields": [["label": t["parkRecords"]!, "value": t["parkRecords"]!, "href": "/parking-records?parkCode=\(code)"]],
+                    "sections": [["heading": "", "html": parkForm(t, park)], ["heading": t["facilities"]!, "pre": facilities.joined(separator: "\n")]],
+                ])
+            }
+        }
+        for path in ["/parks", "/parks/{code}"] {
+            pages.post(RouterPath(path)) { request, context in
+                try await guarded(request, context) {
+                    let user = try context.require(.manageParks)
+                    let form = try await formFields(request, context)
+                    let code = context.parameters.get("code") ?? form["code"] ?? ""
+                    let before = try await store.park(code: code)
+                    if path == "/parks", before != nil { throw HTTPError(.conflict, message: "park \(code) exists") }
+                    do {
+                        let saved = try await Parks(store: store).save(
+                            code: code, name: form["name"].flatMap { $0.isEmpty ? nil : $0 }, total: form["total"].flatMap { Int($0) },
+                            account: form["account"].flatMap { $0.isEmpty ? nil : $0 }, password: form["password"], secret: form["secret"],
+                            signatureOn: form["signature"].map { $0 == "on" })
+                        try await audit.record(user.username, before == nil ? "park.create" : "park.save", target: "park:\(code)", before: before,
+                                               after: saved, channel: "console")
+                    } catch let error as Parks.Invalid {
+                        throw HTTPError(.badRequest, message: error.description)
+                    }
+                    return redirect("/parks")
+                }
             }
         }
         pages.get("/parking-records") { request, context in

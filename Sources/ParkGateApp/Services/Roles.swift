@@ -44,6 +44,8 @@ public enum Permission: String, Sendable {
     case readLogs
     /// Set vendors' keys, categories and limits.
     case manageVendors
+    /// Register parking lots, their accounts, passwords and secrets.
+    case manageParks
     /// Create, change and delete users.
     case manageUsers
 }
