@@ -1,16 +1,12 @@
 -- wrk script: distinct, valid /park/msensor messages; counts answers with code 100.
 -- env: TOKEN (a live token of vendor 102), RUN (0-99, keeps flowIds distinct between runs),
 --      RATE (optional: total requests/s to pace at; needs CONNECTIONS too)
+ACK_MARK = '"code":"100"'
+dofile("Benchmarks/wrk-common.lua")
 local token = os.getenv("TOKEN")
 local run = tonumber(os.getenv("RUN") or "0")
 local rate = tonumber(os.getenv("RATE") or "0")
 local connections = tonumber(os.getenv("CONNECTIONS") or "1")
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("id", #threads)
-end
 
 function init(args)
   counter = 0
@@ -31,19 +27,4 @@ end
 function delay()
   if rate > 0 then return connections * 1000 / rate end
   return 0
-end
-
-function response(status, headers, body)
-  if status == 200 and body:find('"code":"100"', 1, true) then acked = acked + 1 else refused = refused + 1 end
-end
-
-function done(summary, latency, requests)
-  local a, r = 0, 0
-  for _, t in ipairs(threads) do
-    a = a + t:get("acked")
-    r = r + t:get("refused")
-  end
-  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d acked=%d refused=%d errors=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), a, r,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status))
 end
