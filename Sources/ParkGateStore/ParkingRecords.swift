@@ -76,6 +76,11 @@ public struct ReconciliationRow: Sendable, Encodable, Hashable {
     public var receivedAt: Date
 }
 
+public struct SpacesRow: Sendable, Encodable, Hashable {
+    public var at: Date
+    public var emptyNum, totalNum: Int64
+}
+
 public struct FacilityRow: Sendable, Encodable, Hashable {
     /// `equipment`, `station` or `channel`.
     public var kind, code: String

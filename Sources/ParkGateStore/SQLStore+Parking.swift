@@ -123,6 +123,13 @@ extension SQLStore {
         }
     }
 
+    public func spaceHistory(parkCode: String, from: Date, to: Date) async throws -> [SpacesRow] {
+        try await database.query(
+            "SELECT at_ms, empty_num, total_num FROM park_spaces WHERE park_code = ? AND at_ms >= ? AND at_ms <= ? ORDER BY id LIMIT 100000",
+            [.text(parkCode), SQLValue(from), SQLValue(to)]
+        ).map { SpacesRow(at: $0.date("at_ms") ?? .distantPast, emptyNum: $0.int("empty_num") ?? 0, totalNum: $0.int("total_num") ?? 0) }
+    }
+
     public func facilities(parkCode: String) async throws -> [FacilityRow] {
         try await database.query("SELECT * FROM park_facilities WHERE park_code = ? ORDER BY kind, code", [.text(parkCode)]).map { row in
             FacilityRow(

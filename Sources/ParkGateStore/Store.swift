@@ -63,6 +63,8 @@ public protocol Store: Sendable {
     func settlements(parkCode: String?) async throws -> [SettlementRow]
     /// A park's equipment, sub-station PCs and channels as last reported.
     func facilities(parkCode: String) async throws -> [FacilityRow]
+    /// Remaining spaces as uploaded (7), oldest first, within `from...to`.
+    func spaceHistory(parkCode: String, from: Date, to: Date) async throws -> [SpacesRow]
     /// The parks whose records use a blob (to check who may see it).
     func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts

@@ -122,6 +122,9 @@ import Testing
             #expect(try await Self.call(server, "7", #"{"parkCode":"OTHER","emptyNum":1}"#, token: token)["resultCode"] as? String == "9104")
             let park = try #require(try await server.items("/api/v1/parks").first)
             #expect(park["totalSpaces"] as? Int == 120 && park["emptySpaces"] as? Int == 110 && park["weather"] as? String == "晴")
+            let history = try await server.items("/api/v1/parks/P001/spaces")
+            #expect(history.map { $0["emptyNum"] as? Int } == [40, 110] && history.map { $0["totalNum"] as? Int } == [100, 120],
+                    "remaining spaces over time, each with the total in force")
         }
     }
 

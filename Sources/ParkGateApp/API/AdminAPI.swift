@@ -170,6 +170,15 @@ struct AdminAPI {
             try context.requireVisible(parkCode: code, vendor: nil, devCode: nil, what: "park")
             return Items(items: try await store.facilities(parkCode: code))
         }
+        api.get("/parks/{code}/spaces") { request, context -> Items<SpacesRow> in
+            try context.require(.read)
+            let code = try context.parameters.require("code")
+            try context.requireVisible(parkCode: code, vendor: nil, devCode: nil, what: "park")
+            let query = request.uri.queryParameters
+            let to = try instant(query["to"], "to") ?? Date()
+            let from = try instant(query["from"], "from") ?? to.addingTimeInterval(-86_400)
+            return Items(items: try await store.spaceHistory(parkCode: code, from: from, to: to))
+        }
         api.get("/reconciliations") { request, context -> Items<ReconciliationRow> in
             try context.require(.read)
             let scope = context.scope
