@@ -76,6 +76,13 @@ public struct ReconciliationRow: Sendable, Encodable, Hashable {
     public var receivedAt: Date
 }
 
+public struct SyncRow: Sendable, Encodable, Hashable {
+    public var interface, key: String
+    public var data: [String: String]
+    public var source: String
+    public var updatedAt: Date
+}
+
 public struct SpacesRow: Sendable, Encodable, Hashable {
     public var at: Date
     public var emptyNum, totalNum: Int64

@@ -123,6 +123,18 @@ extension SQLStore {
         }
     }
 
+    public func syncEntries(parkCode: String, interface: String?) async throws -> [SyncRow] {
+        var filter = Filter()
+        filter.equal("park_code", parkCode)
+        filter.equal("interface", interface)
+        return try await database.query("SELECT * FROM park_sync \(filter.sql) ORDER BY interface, sync_key", filter.binds).map { row in
+            SyncRow(
+                interface: row.text("interface") ?? "", key: row.text("sync_key") ?? "",
+                data: (try? JSONSerialization.jsonObject(with: Data((row.text("data") ?? "{}").utf8))) as? [String: String] ?? [:],
+                source: row.text("source") ?? "", updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+
     public func spaceHistory(parkCode: String, from: Date, to: Date) async throws -> [SpacesRow] {
         try await database.query(
             "SELECT at_ms, empty_num, total_num FROM park_spaces WHERE park_code = ? AND at_ms >= ? AND at_ms <= ? ORDER BY id LIMIT 100000",
@@ -387,6 +399,16 @@ struct ParkingPlanner {
                  SQLValue(pay.predictedExit), .int(pay.orderMoney.fen), .int(pay.realPayMoney.fen), .int(pay.discountMoney.fen),
                  .text(pay.discountType), .text(pay.couponName), .text(pay.discountDetail), .text(pay.cashier), .text(pay.terminalCode),
                  .text(pay.phoneNumber), .text(pay.payType), now])]
+        case .sync(let interface, let key, let values, let removed):
+            let identity: [SQLValue] = [park, .text(interface), .text(key)]
+            if removed { return [SQLStatement("DELETE FROM park_sync WHERE park_code = ? AND interface = ? AND sync_key = ?", identity)] }
+            return [SQLStatement(
+                """
+                INSERT INTO park_sync (park_code, interface, sync_key, data, source, updated_ms) VALUES (?, ?, ?, ?, 'lot', ?)
+                ON CONFLICT (park_code, interface, sync_key) DO UPDATE SET data = excluded.data, source = excluded.source,
+                    updated_ms = excluded.updated_ms
+                """,
+                identity + [.text(JSONText.object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), now])]
         case .manualOpen(let open):
             let description = "手动开闸 \(open.openType?.label ?? open.openTypeText) \(open.plate) \(open.operatorName)".trimmingCharacters(in: .whitespaces)
             return [SQLStatement(

@@ -220,5 +220,14 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0010-park-sync") { _ in
+            [
+                """
+                CREATE TABLE park_sync (
+                    park_code TEXT NOT NULL, interface TEXT NOT NULL, sync_key TEXT NOT NULL, data TEXT NOT NULL, source TEXT NOT NULL,
+                    updated_ms BIGINT NOT NULL, PRIMARY KEY (park_code, interface, sync_key))
+                """,
+            ]
+        },
     ]
 }

@@ -65,6 +65,8 @@ public protocol Store: Sendable {
     func facilities(parkCode: String) async throws -> [FacilityRow]
     /// Remaining spaces as uploaded (7), oldest first, within `from...to`.
     func spaceHistory(parkCode: String, from: Date, to: Date) async throws -> [SpacesRow]
+    /// Synchronised tables (12, 16, 19, 20) as last sent, by interface code.
+    func syncEntries(parkCode: String, interface: String?) async throws -> [SyncRow]
     /// The parks whose records use a blob (to check who may see it).
     func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts

@@ -256,6 +256,30 @@ import Testing
         }
     }
 
+    @Test func pricesCardsAndCouponsAreKeptAsSent() async throws {
+        try await Self.run { server in
+            let token = try await Self.login(server)
+            var answer = try await Self.call(server, "16", #"{"parkCode":"P001","freeMinutes":15,"dayPrice":2.5,"dayTime":30,"nightPrice":1,"nightTime":60,"cappingAll":40,"cappingDay":30,"cappingNight":10,"other":"节假日同价"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "19", #"{"msRecordId":"M1","carNums":"京K1,京K2","inIdentity":"0","carColor":"蓝","carSize":"小型车","amount":300,"beginTime":"2026-11-01 00:00:00","endTime":"2026-11-30 23:59:59","operatorName":"a","operatorTime":"\#(Self.now())","status":"1"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "20", #"{"monthlyPrice":300,"quarterlyPrice":850,"halfyearPrice":1600,"yearPrice":3000,"dayMonthlyPrice":200,"dayTimeStart":"08:00","dayTimeEnd":"20:00","nightMonthlyPrice":120,"nightTimeStart":"20:00","nightTimeEnd":"08:00","other":"","carSize":"小型车"}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            answer = try await Self.call(server, "12", #"{"parkCode":"P001","carNum":"京K1","discountMoney":5,"couponValue":5,"couponName":"商场券","couponType":"0","discountType":"1","usercouponId":"U1","discountRate":0,"maxDiscountMoney":0}"#, token: token)
+            #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+            let entries = try await server.items("/api/v1/parks/P001/sync")
+            #expect(entries.count == 4)
+            let price = try #require(entries.first { $0["interface"] as? String == "16" }?["data"] as? [String: String])
+            #expect(price["dayPrice"] == "2.50" && price["freeMinutes"] == "15" && price["cappingAll"] == "40.00")
+            let card = try #require(entries.first { $0["interface"] as? String == "19" })
+            #expect(card["key"] as? String == "M1" && (card["data"] as? [String: String])?["inIdentity"] == "1", "B.23's 0 (月租车) is 1 in the 1-5 coding")
+            // A card deleted at the lot (status 2) goes; a coupon without its id is refused.
+            answer = try await Self.call(server, "19", #"{"msRecordId":"M1","status":"2"}"#, token: token)
+            #expect(try await server.items("/api/v1/parks/P001/sync?interface=19").isEmpty)
+            #expect(try await Self.call(server, "12", #"{"parkCode":"P001","couponName":"x"}"#, token: token)["resultCode"] as? String == "9002")
+        }
+    }
+
     @Test func silentParksGoOfflineAndComeBack() async throws {
         try await TestServer.run({ config in
             config.parkSilence = 1.5

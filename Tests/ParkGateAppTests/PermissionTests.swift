@@ -37,6 +37,7 @@ import Testing
         ("GET /api/v1/reconciliations", "/api/v1/reconciliations", nil, [200, 200, 200, 200]),
         ("GET /api/v1/parks/{code}/facilities", "/api/v1/parks/PK1/facilities", nil, [200, 200, 200, 200]),
         ("GET /api/v1/parks/{code}/spaces", "/api/v1/parks/PK2/spaces", nil, [200, 200, 200, 404]),
+        ("GET /api/v1/parks/{code}/sync", "/api/v1/parks/PK2/sync", nil, [200, 200, 200, 404]),
         ("GET /api/v1/settlements", "/api/v1/settlements", nil, [200, 200, 200, 200]),
         ("GET /api/v1/users", "/api/v1/users", nil, [200, 403, 403, 403]),
         ("POST /api/v1/users", "/api/v1/users", #"{"username":"new-{role}","password":"pw","role":"auditor"}"#, [201, 403, 403, 403]),

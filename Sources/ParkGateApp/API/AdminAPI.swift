@@ -170,6 +170,12 @@ struct AdminAPI {
             try context.requireVisible(parkCode: code, vendor: nil, devCode: nil, what: "park")
             return Items(items: try await store.facilities(parkCode: code))
         }
+        api.get("/parks/{code}/sync") { request, context -> Items<SyncRow> in
+            try context.require(.read)
+            let code = try context.parameters.require("code")
+            try context.requireVisible(parkCode: code, vendor: nil, devCode: nil, what: "park")
+            return Items(items: try await store.syncEntries(parkCode: code, interface: request.uri.queryParameters.text("interface")))
+        }
         api.get("/parks/{code}/spaces") { request, context -> Items<SpacesRow> in
             try context.require(.read)
             let code = try context.parameters.require("code")

@@ -19,7 +19,7 @@ public struct CPMIGateway: Sendable {
     public static let implemented: Set<CPMIInterface> = [
         .login, .entry, .correction, .exit, .imageUpload, .environment, .remainingSpaces, .heartbeat,
         .cashierSettlement, .supplementaryBill, .reconciliation, .manualOpen, .hardwareStatus, .stationStatus, .channelInfo,
-        .invoice, .prepayment,
+        .invoice, .prepayment, .coupon, .temporaryPrice, .monthlyCardRecord, .monthlyCardPrice,
     ]
 
     /// Interfaces whose `data` may be an array of objects (several items in one upload).
@@ -152,6 +152,9 @@ public struct CPMIGateway: Sendable {
 
     func report(_ interface: CPMIInterface, _ fields: inout CPMIFields, park: ParkRecord, dataText: String) throws(CPMIEnvelope.Refusal) -> ParkingReport {
         switch interface {
+        case .coupon, .temporaryPrice, .monthlyCardRecord, .monthlyCardPrice:
+            if interface != .monthlyCardRecord, interface != .monthlyCardPrice { try checkPark(&fields, park) }
+            return try CPMISyncSpecs.read(interface, &fields, time: time)
         case .invoice:
             return .invoice(InvoiceIssued(
                 recordCode: try fields.string("recordCode", required: true), invoiceCode: try fields.string("invoiceCode", required: true),
