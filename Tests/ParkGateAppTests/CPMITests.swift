@@ -216,6 +216,13 @@ import Testing
             answer = try await Self.call(server, "13", #"{"parkCode":"P001","userId":"c1","userName":"王五","operatorType":"1","outCross":"OUT1","startDate":"\#(entry)","endDate":"\#(exit)","moneyNum":4,"moneySum":40.5,"couponSum":0,"couponNum":0,"uploadDate":"\#(exit)"}"#, token: token)
             #expect(answer["resultCode"] as? String == "0000", "\(answer)")
             #expect(try await server.items("/api/v1/settlements?parkCode=P001").first?["cashSum"] as? String == "40.50")
+            let login = try await server.client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "username=admin&password=pw&next=/"))
+            let cookie = try #require(login.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            for (page, expected) in [("/reconciliations", "25.00 / 5.00"), ("/settlements", "4 · 40.50")] {
+                let response = try await server.client.execute(uri: page, method: .get, headers: [.cookie: cookie])
+                #expect(response.status == .ok && String(buffer: response.body).contains(expected), "\(page)")
+            }
         }
     }
 

@@ -51,9 +51,13 @@ extension Console {
                 let code = try context.parameters.require("code")
                 guard let park = try await store.park(code: code) else { throw HTTPError(.notFound, message: "no park \(code)") }
                 let facilities = try await store.facilities(parkCode: code).map { "\($0.kind) \($0.code) \($0.name ?? "") \($0.linked.map { $0 ? "●" : "○" } ?? "")" }
+                let synced = try await store.syncEntries(parkCode: code, interface: nil).map { entry in
+                    "[\(entry.interface)] \(entry.key) " + entry.data.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                }
                 return page(request, context, title: "\(t["parks"]!) · \(code)", active: "parks", template: "detail", [
                     "fields": [["label": t["parkRecords"]!, "value": t["parkRecords"]!, "href": "/parking-records?parkCode=\(code)"]],
-                    "sections": [["heading": "", "html": parkForm(t, park)], ["heading": t["facilities"]!, "pre": facilities.joined(separator: "\n")]],
+                    "sections": [["heading": "", "html": parkForm(t, park)], ["heading": t["facilities"]!, "pre": facilities.joined(separator: "\n")],
+                                 ["heading": t["synced"]!, "pre": synced.joined(separator: "\n")]],
                 ])
             }
         }
@@ -77,6 +81,46 @@ extension Console {
                     }
                     return redirect("/parks")
                 }
+            }
+        }
+        pages.get("/reconciliations") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let scope = context.scope
+                let days = try await store.reconciliations(parkCode: request.uri.queryParameters.text("parkCode"))
+                    .filter { scope?.parks.contains($0.parkCode) ?? true }
+                var table = ConsoleTable(
+                    title: t["reconciliations"]!, active: "reconciliations", filters: [.init(name: "parkCode", label: t["park"]!)],
+                    columns: [t["park"]!, t["day"]!, t["matches"]!, t["count"]! + " (" + t["lot"]! + "/ParkGate/Δ)",
+                              t["due"]! + " (" + t["lot"]! + "/ParkGate/Δ)", t["paid"]! + " (" + t["lot"]! + "/ParkGate/Δ)",
+                              t["discount"]! + " (" + t["lot"]! + "/ParkGate/Δ)"])
+                table.rows = days.map { day in
+                    ([.init(text: day.parkCode), .init(text: day.day), .init(text: day.matches ? t["yes"]! : t["no"]!),
+                      .init(text: "\(day.reported.count) / \(day.ours.count) / \(day.difference.count)"),
+                      .init(text: "\(day.reported.payMoney) / \(day.ours.payMoney) / \(day.difference.payMoney)"),
+                      .init(text: "\(day.reported.incomeMoney) / \(day.ours.incomeMoney) / \(day.difference.incomeMoney)"),
+                      .init(text: "\(day.reported.discountMoney) / \(day.ours.discountMoney) / \(day.difference.discountMoney)")], [])
+                }
+                return render(table, request, context)
+            }
+        }
+        pages.get("/settlements") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let scope = context.scope
+                let rows = try await store.settlements(parkCode: request.uri.queryParameters.text("parkCode"))
+                    .filter { scope?.parks.contains($0.parkCode) ?? true }
+                var table = ConsoleTable(
+                    title: t["settlements"]!, active: "settlements", filters: [.init(name: "parkCode", label: t["park"]!)],
+                    columns: [t["park"]!, t["username"]!, t["exit"]!, t["from"]!, t["to"]!, t["cash"]!, t["coupons"]!, t["received"]!])
+                table.rows = rows.map { row in
+                    ([.init(text: row.parkCode), .init(text: "\(row.userName ?? "") \(row.userId ?? "")"), .init(text: row.outCross ?? ""),
+                      .init(text: stamp(row.start)), .init(text: stamp(row.end)), .init(text: "\(row.cashCount) · \(row.cashSum)"),
+                      .init(text: "\(row.couponCount) · \(row.couponSum)"), .init(text: stamp(row.receivedAt))], [])
+                }
+                return render(table, request, context)
             }
         }
         pages.get("/parking-records") { request, context in
