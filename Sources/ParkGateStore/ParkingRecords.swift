@@ -76,6 +76,18 @@ public struct ReconciliationRow: Sendable, Encodable, Hashable {
     public var receivedAt: Date
 }
 
+/// A member of the platform (a plate), with or without auto-pay (无感支付).
+public struct MemberRecord: Sendable, Hashable, Codable {
+    public var plate: String
+    public var name, phone: String?
+    public var autoPay: Bool
+    public var createdAt, updatedAt: Date
+
+    public init(plate: String, name: String?, phone: String?, autoPay: Bool, createdAt: Date, updatedAt: Date) {
+        (self.plate, self.name, self.phone, self.autoPay, self.createdAt, self.updatedAt) = (plate, name, phone, autoPay, createdAt, updatedAt)
+    }
+}
+
 public struct SyncRow: Sendable, Encodable, Hashable {
     public var interface, key: String
     public var data: [String: String]

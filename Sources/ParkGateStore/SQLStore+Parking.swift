@@ -123,6 +123,38 @@ extension SQLStore {
         }
     }
 
+    public func saveMember(_ member: MemberRecord) async throws {
+        try await database.execute(
+            """
+            INSERT INTO members (plate, name, phone, auto_pay, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (plate) DO UPDATE SET name = excluded.name, phone = excluded.phone, auto_pay = excluded.auto_pay, updated_ms = excluded.updated_ms
+            """,
+            [.text(member.plate), SQLValue(member.name), SQLValue(member.phone), SQLValue(member.autoPay), SQLValue(member.createdAt), SQLValue(member.updatedAt)])
+    }
+
+    public func member(plate: String) async throws -> MemberRecord? {
+        try await database.query("SELECT * FROM members WHERE plate = ?", [.text(plate)]).first.map(Self.member)
+    }
+
+    public func members() async throws -> [MemberRecord] {
+        try await database.query("SELECT * FROM members ORDER BY plate").map(Self.member)
+    }
+
+    static func member(_ row: SQLRow) -> MemberRecord {
+        MemberRecord(
+            plate: row.text("plate") ?? "", name: row.text("name"), phone: row.text("phone"), autoPay: row.bool("auto_pay"),
+            createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+    }
+
+    public func deleteMember(plate: String) async throws -> Bool {
+        try await database.execute("DELETE FROM members WHERE plate = ?", [.text(plate)]) > 0
+    }
+
+    public func isPrepaid(parkCode: String, recordCode: String) async throws -> Bool {
+        !(try await database.query(
+            "SELECT 1 AS x FROM prepayments WHERE park_code = ? AND record_code = ? LIMIT 1", [.text(parkCode), .text(recordCode)]).isEmpty)
+    }
+
     public func syncEntries(parkCode: String, interface: String?) async throws -> [SyncRow] {
         var filter = Filter()
         filter.equal("park_code", parkCode)
@@ -409,6 +441,19 @@ struct ParkingPlanner {
                     updated_ms = excluded.updated_ms
                 """,
                 identity + [.text(JSONText.object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), now])]
+        case .autoPay(let record, let plate, let decision, let orderCode):
+            let (status, amount, reason): (Int64, Int64, String) = switch decision {
+            case .charge(let fee): (1, fee.fen, AutoPay.FailReason.none.rawValue)
+            case .refuse(let why): (0, 0, why.rawValue)
+            }
+            return [SQLStatement(
+                """
+                INSERT INTO autopay_orders (park_code, record_code, order_code, plate, pay_status, amount_fen, fail_reason, at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (park_code, record_code) DO UPDATE SET order_code = excluded.order_code, pay_status = excluded.pay_status,
+                    amount_fen = excluded.amount_fen, fail_reason = excluded.fail_reason, at_ms = excluded.at_ms
+                """,
+                [park, .text(record), .text(orderCode), .text(plate), .int(status), .int(amount), .text(reason), now])]
         case .manualOpen(let open):
             let description = "手动开闸 \(open.openType?.label ?? open.openTypeText) \(open.plate) \(open.operatorName)".trimmingCharacters(in: .whitespaces)
             return [SQLStatement(

@@ -229,5 +229,18 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0011-members-autopay") { _ in
+            [
+                """
+                CREATE TABLE members (
+                    plate TEXT PRIMARY KEY, name TEXT, phone TEXT, auto_pay BIGINT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE autopay_orders (
+                    park_code TEXT NOT NULL, record_code TEXT NOT NULL, order_code TEXT NOT NULL, plate TEXT NOT NULL, pay_status BIGINT NOT NULL,
+                    amount_fen BIGINT NOT NULL, fail_reason TEXT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (park_code, record_code))
+                """,
+            ]
+        },
     ]
 }

@@ -67,6 +67,13 @@ public protocol Store: Sendable {
     func spaceHistory(parkCode: String, from: Date, to: Date) async throws -> [SpacesRow]
     /// Synchronised tables (12, 16, 19, 20) as last sent, by interface code.
     func syncEntries(parkCode: String, interface: String?) async throws -> [SyncRow]
+    // Members (the platform's own, for auto-pay)
+    func saveMember(_ member: MemberRecord) async throws
+    func member(plate: String) async throws -> MemberRecord?
+    func members() async throws -> [MemberRecord]
+    @discardableResult func deleteMember(plate: String) async throws -> Bool
+    /// Whether a prepayment (10) names this record.
+    func isPrepaid(parkCode: String, recordCode: String) async throws -> Bool
     /// The parks whose records use a blob (to check who may see it).
     func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts

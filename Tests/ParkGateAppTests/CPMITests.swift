@@ -287,6 +287,33 @@ import Testing
         }
     }
 
+    @Test func autoPayChargesMembersWithAutoPayOnly() async throws {
+        try await Self.run { server in
+            let token = try await Self.login(server)
+            #expect(try await Self.call(server, "16", #"{"parkCode":"P001","freeMinutes":15,"dayPrice":2.5,"dayTime":30,"cappingAll":40}"#, token: token)["resultCode"] as? String == "0000")
+            for (plate, autoPay) in [("京P1", true), ("京P2", false)] {
+                #expect(try await server.send(.post, "/api/v1/members", json: ["plate": plate, "autoPay": autoPay]).status == 200)
+            }
+            let inTime = Self.now(-5400), outTime = Self.now()
+            for (record, plate) in [("A1", "京P1"), ("A2", "京P2"), ("A3", "京P3"), ("A4", "京P1")] {
+                _ = try await Self.call(server, "2", #"{"recordCode":"\#(record)","carNum":"\#(plate)","inTime":"\#(inTime)"}"#, token: token)
+            }
+            _ = try await Self.call(server, "10", #"{"orderCode":"O4","recordCode":"A4","carNum":"京P1","orderMoney":5,"realPayMoney":5,"parkCode":"P001"}"#, token: token)
+            func pay(_ record: String, _ plate: String) async throws -> [String: Any] {
+                let answer = try await Self.call(server, "30", #"{"recordCode":"\#(record)","inTime":"\#(inTime)","outTime":"\#(outTime)","carNum":"\#(plate)","carColor":"蓝","payMoney":0,"discountMoney":0,"incomeMoney":0}"#, token: token)
+                #expect(answer["resultCode"] as? String == "0000", "\(answer)")
+                return try #require(answer["data"] as? [String: Any])
+            }
+            let paid = try await pay("A1", "京P1")
+            #expect(paid["payStatus"] as? String == "1" && paid["failReason"] as? String == "0" && (paid["actualPay"] as? Double) == 7.5,
+                    "90 minutes: 15 free does not apply past them, 3 half-hours at 2.50: \(paid)")
+            #expect(try await pay("A2", "京P2")["failReason"] as? String == "2", "a member without auto-pay")
+            #expect(try await pay("A3", "京P3")["failReason"] as? String == "7", "not a member")
+            #expect(try await pay("NONE", "京P1")["failReason"] as? String == "6", "the record was never uploaded")
+            #expect(try await pay("A4", "京P1")["failReason"] as? String == "8", "already paid at a pay station")
+        }
+    }
+
     @Test func silentParksGoOfflineAndComeBack() async throws {
         try await TestServer.run({ config in
             config.parkSilence = 1.5

@@ -146,6 +146,32 @@ struct AdminAPI {
         api.put("/parks/{code}") { request, context -> ParkRecord in
             try await saveParkFromAPI(request, context, code: try context.parameters.require("code"))
         }
+        api.get("/members") { _, context -> Items<MemberRecord> in
+            try context.require(.manageMembers)
+            return Items(items: try await store.members())
+        }
+        api.post("/members") { request, context -> MemberRecord in
+            let user = try context.require(.manageMembers)
+            guard let change = try? await request.decode(as: MemberChange.self, context: context),
+                let plate = Plates.normalised(change.plate)
+            else { throw HTTPError(.badRequest, message: "send {\"plate\",\"name\",\"phone\",\"autoPay\"}") }
+            let before = try await store.member(plate: plate)
+            let member = MemberRecord(
+                plate: plate, name: change.name ?? before?.name, phone: change.phone ?? before?.phone, autoPay: change.autoPay ?? before?.autoPay ?? false,
+                createdAt: before?.createdAt ?? Date(), updatedAt: Date())
+            try await store.saveMember(member)
+            try await audit.record(user.username, "member.save", target: "member:\(plate)", before: before, after: member, channel: "api")
+            return member
+        }
+        api.delete("/members/{plate}") { _, context -> HTTPResponse.Status in
+            let user = try context.require(.manageMembers)
+            let plate = try context.parameters.require("plate")
+            guard let before = try await store.member(plate: plate), try await store.deleteMember(plate: plate) else {
+                throw HTTPError(.notFound, message: "no member \(plate)")
+            }
+            try await audit.record(user.username, "member.delete", target: "member:\(plate)", before: before, channel: "api")
+            return .noContent
+        }
         api.get("/parking-records") { request, context -> Items<ParkingRecordRow> in
             try context.require(.read)
             let query = request.uri.queryParameters
@@ -211,6 +237,12 @@ struct AdminAPI {
         }
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
+    }
+
+    struct MemberChange: Decodable {
+        let plate: String
+        let name, phone: String?
+        let autoPay: Bool?
     }
 
     struct ParkChange: Decodable {
@@ -338,3 +370,4 @@ extension VendorView: ResponseEncodable {}
 extension UserView: ResponseEncodable {}
 extension AlarmRow: ResponseEncodable {}
 extension ParkRecord: ResponseEncodable {}
+extension MemberRecord: ResponseEncodable {}

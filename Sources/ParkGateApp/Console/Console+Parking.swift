@@ -83,6 +83,37 @@ extension Console {
                 }
             }
         }
+        pages.get("/members") { request, context in
+            try await guarded(request, context) {
+                try context.require(.manageMembers)
+                let t = words(request)
+                var table = ConsoleTable(title: t["members"]!, active: "members", filters: [], columns: [t["plate"]!, t["autoPay"]!, t["name"]!, t["phone"]!])
+                table.rows = try await store.members().map { member in
+                    ([.init(text: member.plate), .init(text: member.autoPay ? t["yes"]! : t["no"]!), .init(text: member.name ?? ""), .init(text: member.phone ?? "")], [])
+                }
+                table.after = render("form", [
+                    "heading": t["members"]!, "action": "/members", "id": "member-form", "submit": t["save"]!,
+                    "fields": [textField("plate", t["plate"]!, ""), textField("name", t["name"]!, ""), textField("phone", t["phone"]!, ""),
+                               selectField("autoPay", t["autoPay"]!, "on", [("on", t["yes"]!), ("off", t["no"]!)])],
+                ])
+                return render(table, request, context)
+            }
+        }
+        pages.post("/members") { request, context in
+            try await guarded(request, context) {
+                let user = try context.require(.manageMembers)
+                let form = try await formFields(request, context)
+                guard let plate = Plates.normalised(form["plate"] ?? "") else { throw HTTPError(.badRequest, message: "a plate is required") }
+                let before = try await store.member(plate: plate)
+                let member = MemberRecord(
+                    plate: plate, name: form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? before?.name,
+                    phone: form["phone"].flatMap { $0.isEmpty ? nil : $0 } ?? before?.phone, autoPay: form["autoPay"] == "on",
+                    createdAt: before?.createdAt ?? Date(), updatedAt: Date())
+                try await store.saveMember(member)
+                try await audit.record(user.username, "member.save", target: "member:\(plate)", before: before, after: member, channel: "console")
+                return redirect("/members")
+            }
+        }
         pages.get("/reconciliations") { request, context in
             try await guarded(request, context) {
                 try context.require(.read)

@@ -95,7 +95,7 @@ struct Console: Sendable {
             context["roleLabel"] = language == .zh ? role.label.zh : role.label.en
             let items: [(String, String, Permission)] = [
                 ("/", "dashboard", .read), ("/parks", "parks", .read), ("/parking-records", "parkRecords", .read),
-                ("/reconciliations", "reconciliations", .read), ("/settlements", "settlements", .read),
+                ("/reconciliations", "reconciliations", .read), ("/settlements", "settlements", .read), ("/members", "members", .manageMembers),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),

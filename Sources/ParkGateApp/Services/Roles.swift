@@ -25,7 +25,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     public func allows(_ permission: Permission) -> Bool {
         switch (self, permission) {
         case (.admin, _): true
-        case (.operator, .read), (.operator, .operate), (.operator, .manageCampaigns): true
+        case (.operator, .read), (.operator, .operate), (.operator, .manageCampaigns), (.operator, .manageMembers): true
         case (.auditor, .read), (.auditor, .readLogs): true
         case (.scoped, .read), (.scoped, .operate): true
         default: false
@@ -46,6 +46,8 @@ public enum Permission: String, Sendable {
     case manageVendors
     /// Register parking lots, their accounts, passwords and secrets.
     case manageParks
+    /// Members (plates) and their auto-pay.
+    case manageMembers
     /// Create, change and delete users.
     case manageUsers
 }

@@ -238,6 +238,8 @@ public enum ParkingReport: Sendable, Hashable {
     case settlement(CashierSettlement)
     case reconciliation(DailyReconciliation)
     case manualOpen(ManualOpen)
+    /// An auto-pay request and what ParkGate decided.
+    case autoPay(recordCode: String, plate: String, decision: AutoPay.Decision, orderCode: String)
     /// A synchronised table entry (coupons, prices, monthly cards) as last sent; `removed` deletes it.
     case sync(interface: String, key: String, values: [String: String], removed: Bool)
     case invoice(InvoiceIssued)
@@ -279,7 +281,7 @@ public enum ParkingRules {
             // In any order with entry and exit; only its own times must make sense.
             if let inTime = bill.exit.inTime, bill.exit.outTime < inTime { return .exitBeforeEntry(bill.exit.recordCode) }
             return nil
-        case .heartbeat, .entry, .images, .settlement, .reconciliation, .manualOpen, .facilities, .prepayment, .sync:
+        case .heartbeat, .entry, .images, .settlement, .reconciliation, .manualOpen, .facilities, .prepayment, .sync, .autoPay:
             return nil
         }
     }

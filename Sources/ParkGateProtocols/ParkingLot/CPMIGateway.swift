@@ -19,7 +19,7 @@ public struct CPMIGateway: Sendable {
     public static let implemented: Set<CPMIInterface> = [
         .login, .entry, .correction, .exit, .imageUpload, .environment, .remainingSpaces, .heartbeat,
         .cashierSettlement, .supplementaryBill, .reconciliation, .manualOpen, .hardwareStatus, .stationStatus, .channelInfo,
-        .invoice, .prepayment, .coupon, .temporaryPrice, .monthlyCardRecord, .monthlyCardPrice,
+        .invoice, .prepayment, .coupon, .temporaryPrice, .monthlyCardRecord, .monthlyCardPrice, .autoPay,
     ]
 
     /// Interfaces whose `data` may be an array of objects (several items in one upload).
@@ -77,6 +77,10 @@ public struct CPMIGateway: Sendable {
             report = .images(images)
             let paths = images.map { "{\"imageCode\":" + JSONText.quote($0.imageCode) + ",\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + $0.blob) + "}" }
             answerData = envelope.dataIsObject ? "{\"imagePath\":" + JSONText.quote("/api/v1/blobs/" + images[0].blob) + "}" : "[" + paths.joined(separator: ",") + "]"
+        } else if interface == .autoPay {
+            let (decided, data) = try await autoPay(&fields, park: park, now: now)
+            report = decided
+            answerData = data
         } else if [.hardwareStatus, .stationStatus, .channelInfo].contains(interface) {
             report = .facilities(try facilities(interface, envelope.dataIsObject ? [envelope.data] : envelope.dataItems, &fields))
         } else {
@@ -288,6 +292,37 @@ public struct CPMIGateway: Sendable {
         if head.starts(with: Array("GIF8".utf8)) { return "gif" }
         if head.starts(with: Array("BM".utf8)) { return "bmp" }
         return nil
+    }
+
+    /// 无感支付 (30): a member with auto-pay on is charged the fee ParkGate computes (for now from
+    /// the lot's synced temporary price, 16); otherwise `payStatus` 0 with B.34's `failReason`.
+    func autoPay(_ fields: inout CPMIFields, park: ParkRecord, now: Date) async throws -> (ParkingReport, String) {
+        let recordCode = try fields.string("recordCode", required: true)
+        let plate = try fields.string("carNum")
+        let outTime = try fields.instant("outTime", required: false)?.date ?? now
+        let record = try await store.parkingRecord(parkCode: park.code, recordCode: recordCode)
+        let inTime = try fields.instant("inTime", required: false)?.date ?? record?.inTime
+        let member = try await store.member(plate: plate.isEmpty ? record?.plate ?? "" : plate)
+        let price = try await store.syncEntries(parkCode: park.code, interface: "16").first.map { entry in
+            TemporaryPrice(
+                freeMinutes: Int(entry.data["freeMinutes"] ?? "") ?? 0, unitPrice: Money(entry.data["dayPrice"] ?? "") ?? Money(fen: 0),
+                unitMinutes: Int(entry.data["dayTime"] ?? "") ?? 60, dailyCap: Money(entry.data["cappingAll"] ?? "") ?? Money(fen: 0))
+        }
+        let minutes = inTime.map { max(0, Int(outTime.timeIntervalSince($0) / 60)) } ?? 0
+        let decision = AutoPay.decide(
+            recordKnown: record != nil, member: member.map(\.autoPay), prepaid: try await store.isPrepaid(parkCode: park.code, recordCode: recordCode),
+            price: price, minutes: minutes)
+        let orderCode = "AP\(park.code)\(recordCode)"
+        let (status, amount, reason): (String, Money, String) = switch decision {
+        case .charge(let fee): ("1", fee, AutoPay.FailReason.none.rawValue)
+        case .refuse(let why): ("0", Money(fen: 0), why.rawValue)
+        }
+        let data = "{" + [
+            "\"payStatus\":\"\(status)\"", "\"orderCode\":" + JSONText.quote(status == "1" ? orderCode : ""), "\"balancePay\":\(amount.text)",
+            "\"couponValue\":0.00", "\"actualPay\":\(amount.text)", "\"realPayMoney\":\(amount.text)", "\"failReason\":\"\(reason)\"",
+            "\"discountDetail\":[]", "\"couponName\":\"\"", "\"discountAmout\":0.00", "\"discountType\":\"\"",
+        ].joined(separator: ",") + "}"
+        return (.autoPay(recordCode: recordCode, plate: plate, decision: decision, orderCode: orderCode), data)
     }
 
     /// 硬件状态信息 (24), 分站电脑状态上传 (25), 通道信息上传 (27): one item or several.
