@@ -54,19 +54,21 @@ import Testing
     }
 
     @Test func silentDevicesGoOfflineAndComeBack() async throws {
-        try await TestServer.run({ $0.deviceSilence = 1; $0.sweepInterval = 0.2 }) { server in
+        try await TestServer.run({ $0.deviceSilence = 2; $0.sweepInterval = 0.2 }) { server in
             let sensor = try await server.token(vendor: "102")
             #expect(try await server.post("msensor", Messages.json(Messages.msensor(sensor, ps: "Q1"))).code == "100")
             var offline: [[String: Any]] = []
-            for _ in 0..<50 where offline.isEmpty {
+            for _ in 0..<150 where offline.isEmpty {
                 try await Task.sleep(for: .milliseconds(200))
                 offline = try await server.items("/api/v1/alarms?kind=device-offline&status=open")
             }
             #expect(offline.count == 1)
             #expect(try await server.items("/api/v1/devices?online=false").count == 1)
+            let raised = try #require(offline.first?["id"] as? Int)
             #expect(try await server.post("msensor", Messages.json(Messages.msensor(sensor, ps: "Q1", state: "0"))).code == "100")
-            #expect(try await server.items("/api/v1/alarms?kind=device-offline&status=open").isEmpty)
-            #expect(try await server.items("/api/v1/devices?online=true").count == 1)
+            // (A busy machine may let the sweep find it silent again later; this alarm is cleared all the same.)
+            #expect(try await server.items("/api/v1/alarms?kind=device-offline&status=cleared").contains { $0["id"] as? Int == raised })
+            #expect(try await server.items("/api/v1/devices?online=true").count == 1, "just heard from: online for the next 2 s")
         }
     }
 
