@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     public var tokenLifetime: Double = 3600
     /// A device silent this long is marked offline and raises an alarm.
     public var deviceSilence: Double = 600
+    /// Largest decoded T/CPMI picture (bytes).
+    public var cpmiImageLimit = 5 << 20
     /// A park without a heartbeat this long is offline (three of the one-minute heartbeats).
     public var parkSilence: Double = 180
     /// How often to look for silent devices.
@@ -75,6 +77,7 @@ public struct AppConfig: Sendable {
         config.tokenLifetime = double("roadside.tokenLifetime", config.tokenLifetime)
         config.deviceSilence = double("devices.silence", config.deviceSilence)
         config.parkSilence = double("parks.silence", config.parkSilence)
+        config.cpmiImageLimit = Int(double("cpmi.imageLimit", Double(config.cpmiImageLimit)))
         config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
         config.writeQueueCapacity = int("writer.capacity", config.writeQueueCapacity)
         config.maxBatch = int("writer.maxBatch", config.maxBatch)

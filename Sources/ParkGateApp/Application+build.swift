@@ -46,8 +46,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
             store: store, tokenLifetime: config.tokenLifetime, vendorCacheSeconds: config.vendorCacheSeconds),
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
-    CPMIGateway(store: store, blobs: blobs, time: time, strict: config.strict, logger: logger)
-        .register(on: router, bodyLimit: max(config.bodyLimit, 8 << 20))
+    CPMIGateway(store: store, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit, logger: logger)
+        .register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
     AdminAPI(store: store, accounts: Accounts(store: store), time: time, blobs: blobs, deviceSilence: config.deviceSilence).register(on: router)
     try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
 

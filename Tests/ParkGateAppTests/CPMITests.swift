@@ -15,8 +15,8 @@ import Testing
     static let secret = "POOL-SECRET"
 
     /// A server with park P001 (account lot1/pw1, 100 spaces, signature on with a secret).
-    static func run(_ backend: Backend = .sqlite, _ body: @Sendable (TestServer) async throws -> Void) async throws {
-        try await TestServer.run(backend: backend) { server in
+    static func run(_ backend: Backend = .sqlite, configure: (inout AppConfig) -> Void = { _ in }, _ body: @Sendable (TestServer) async throws -> Void) async throws {
+        try await TestServer.run(backend: backend, configure) { server in
             let platform = try Platform.open(server.config, logger: TestDatabases.logger)
             try await platform.withReadyStore { store in
                 try await store.savePark(ParkRecord(
@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func imagesComeBeforeOrAfterTheirRecord() async throws {
-        try await Self.run { server in
+        try await Self.run(configure: { $0.cpmiImageLimit = 64 << 10 }) { server in
             let token = try await Self.login(server)
             let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x42, count: 600) + [0xFF, 0xD9]).base64EncodedString()
             var answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I1","imageType":"2","imageBase64":"\#(jpeg)"}"#, token: token)
@@ -168,7 +168,7 @@ import Testing
             #expect(answer["resultCode"] as? String == "9002" && (answer["resultMessage"] as? String ?? "").contains("not a JPEG"))
             answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I3","imageBase64":"@@@"}"#, token: token)
             #expect(answer["resultCode"] as? String == "9002")
-            let huge = Data([0xFF, 0xD8, 0xFF] + Array(repeating: 0, count: 5 << 20)).base64EncodedString()
+            let huge = Data([0xFF, 0xD8, 0xFF] + Array(repeating: 0, count: 65 << 10)).base64EncodedString()
             answer = try await Self.call(server, "5", #"{"recordCode":"R7","imageCode":"I4","imageBase64":"\#(huge)"}"#, token: token)
             #expect(answer["resultCode"] as? String == "9002" && (answer["resultMessage"] as? String ?? "").contains("larger"))
             #expect((try await server.api("/api/v1/parking-records/P001/R7")["images"] as? [Any])?.count == 2, "refused images are not attached")
