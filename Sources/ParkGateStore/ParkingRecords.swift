@@ -16,10 +16,12 @@ public struct ParkRecord: Sendable, Hashable, Encodable {
     public var lastHeartbeat: Date?
     /// From heartbeats: offline after `parks.silence` without one.
     public var online: Bool
+    /// Records entered and not exited (read from the records; not stored on the park).
+    public var vehiclesInside: Int?
     public var createdAt, updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case code, name, totalSpaces, emptySpaces, account, signatureOn, weather, situation, lastHeartbeat, online, createdAt, updatedAt
+        case code, name, totalSpaces, emptySpaces, account, signatureOn, weather, situation, lastHeartbeat, online, vehiclesInside, createdAt, updatedAt
     }
 
     public init(code: String, name: String, totalSpaces: Int, emptySpaces: Int? = nil, account: String, passwordHash: String, secret: String?,

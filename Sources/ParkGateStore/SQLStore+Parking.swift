@@ -26,7 +26,16 @@ extension SQLStore {
     }
 
     public func parks() async throws -> [ParkRecord] {
-        try await database.query("SELECT * FROM parks ORDER BY code").map(Self.park)
+        try await database.query(
+            """
+            SELECT p.*, (SELECT count(*) FROM parking_records r WHERE r.park_code = p.code AND r.status = 'inside') AS inside
+            FROM parks p ORDER BY p.code
+            """
+        ).map { row in
+            var park = Self.park(row)
+            park.vehiclesInside = row.int("inside").map { Int($0) }
+            return park
+        }
     }
 
     public func markSilentParksOffline(silentSince: Date, now: Date) async throws -> [ParkRecord] {

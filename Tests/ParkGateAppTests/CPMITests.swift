@@ -104,6 +104,7 @@ import Testing
             answer = try await Self.call(server, "4", #"{"recordCode":"R2","carNum":"京C1","outTime":"\#(inTime)","incomeMoney":"5"}"#, token: token)
             #expect(answer["resultCode"] as? String == "9002" && (answer["resultMessage"] as? String ?? "").contains("precedes"))
             #expect(try await server.items("/api/v1/parking-records?status=exited").count == 1, "nothing stored for a refused exit")
+            #expect(try await server.items("/api/v1/parks").first?["vehiclesInside"] as? Int == 1, "R2 is inside")
             answer = try await Self.call(server, "4", #"{"recordCode":"R2","carNum":"京C1","outTime":"\#(Self.now(60))","incomeMoney":"5"}"#, token: token)
             #expect(answer["resultCode"] as? String == "0000", "\(answer)")
             #expect(try await server.items("/api/v1/findings?sender=P001").contains { $0["field"] as? String == "incomeMoney" },

@@ -31,14 +31,16 @@ extension Console {
                 let parks = try await store.parks().filter { scope?.parks.contains($0.code) ?? true }
                 var table = ConsoleTable(
                     title: t["parks"]!, active: "parks", filters: [],
-                    columns: [t["code"]!, t["name"]!, t["totalSpaces"]!, t["emptySpaces"]!, t["weather"]!, t["lastHeartbeat"]!, t["username"]!, t["signature"]!])
+                    columns: [t["code"]!, t["name"]!, t["totalSpaces"]!, t["emptySpaces"]!, t["inside"]!, t["online"]!, t["weather"]!, t["lastHeartbeat"]!,
+                              t["username"]!, t["signature"]!])
                 table.total = parks.count
                 if context.user?.parsedRole?.allows(.manageParks) == true { table.after = parkForm(t, nil) }
                 let mayEdit = context.user?.parsedRole?.allows(.manageParks) == true
                 table.rows = parks.map { park in
                     ([.init(text: park.code, href: mayEdit ? "/parks/\(park.code)" : "/parking-records?parkCode=\(park.code)"), .init(text: park.name),
                       .init(text: String(park.totalSpaces)),
-                      .init(text: park.emptySpaces.map(String.init) ?? ""), .init(text: [park.weather, park.situation].compactMap { $0 }.joined(separator: " ")),
+                      .init(text: park.emptySpaces.map(String.init) ?? ""), .init(text: park.vehiclesInside.map(String.init) ?? ""),
+                      .init(text: park.online ? t["yes"]! : t["no"]!), .init(text: [park.weather, park.situation].compactMap { $0 }.joined(separator: " ")),
                       .init(text: stamp(park.lastHeartbeat)), .init(text: park.account), .init(text: park.signatureOn ? t["yes"]! : t["no"]!)], [])
                 }
                 return render(table, request, context)
