@@ -46,7 +46,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
             store: store, tokenLifetime: config.tokenLifetime, vendorCacheSeconds: config.vendorCacheSeconds),
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
-    CPMIGateway(store: store, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit, logger: logger)
+    let parkingWriter = ParkingWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
+    CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit, logger: logger)
         .register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
     AdminAPI(store: store, accounts: Accounts(store: store), time: time, blobs: blobs, deviceSilence: config.deviceSilence).register(on: router)
     try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
@@ -55,6 +56,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     if let postgres = platform.postgres { services.append(postgres) }
     if let sqlite = store.database as? SQLiteDatabase { services.append(SQLiteCheckpointService(database: sqlite)) }
     services.append(writer)
+    services.append(parkingWriter)
     services.append(DeviceHealthService(
         store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, interval: config.sweepInterval, logger: logger))
 

@@ -5,44 +5,77 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 
-/// Commits concurrent ingest requests in batches: one transaction per batch, and each request
-/// is answered only after its batch has committed.
+/// The roadside ingest's writer: batches of `IngestCommand` through `Store.ingest`.
+public typealias GroupCommitWriter = BatchCommitter<IngestCommand, IngestOutcome>
+
+extension BatchCommitter where Command == IngestCommand, Outcome == IngestOutcome {
+    public convenience init(store: any Store, capacity: Int = 10_000, maxBatch: Int = 512, logger: Logger) {
+        self.init(capacity: capacity, maxBatch: maxBatch, logger: logger, label: "parkgate_commit") { try await store.ingest($0) }
+    }
+}
+
+/// The T/CPMI uplink's writer: batches of `ParkingCommand`; two commands touching the same
+/// request (`oprNum`), record or park state never share a batch.
+public typealias ParkingWriter = BatchCommitter<ParkingCommand, ParkingOutcome>
+
+extension BatchCommitter where Command == ParkingCommand, Outcome == ParkingOutcome {
+    public convenience init(store: any Store, capacity: Int = 10_000, maxBatch: Int = 256, logger: Logger) {
+        self.init(capacity: capacity, maxBatch: maxBatch, logger: logger, label: "parkgate_cpmi_commit", keys: { $0.conflictKeys }) {
+            try await store.recordParkingBatch($0)
+        }
+    }
+}
+
+/// Commits concurrent requests in batches: one transaction per batch, and each request is
+/// answered only after its batch has committed.
 ///
 /// Batching is natural: while one batch commits, new requests queue; the next batch takes all of
 /// them (up to `maxBatch`). A lone request commits at once, so light load pays no batching
 /// delay. The queue is bounded: past `capacity` waiting requests `submit` fails at once with
 /// `StoreError.overloaded`, and the protocol answers its "too busy" code instead of queuing
 /// without limit. On graceful shutdown the writer stops accepting and drains what it holds.
-public final class GroupCommitWriter: Service, Sendable {
-    typealias Waiter = CheckedContinuation<IngestOutcome, any Error>
+public final class BatchCommitter<Command: Sendable, Outcome: Sendable>: Service, Sendable {
+    typealias Waiter = CheckedContinuation<Outcome, any Error>
+
+    enum Action { case reject(StoreError), wake(CheckedContinuation<Void, Never>?) }
+    enum Next { case batch([(Command, Waiter)]), finished, wait }
 
     struct State {
-        var pending: Deque<(IngestCommand, Waiter)> = []
+        var pending: Deque<(Command, Waiter)> = []
         var wakeUp: CheckedContinuation<Void, Never>?
         var accepting = true
     }
 
-    public let store: any Store
     public let capacity: Int
     public let maxBatch: Int
     let logger: Logger
+    /// Keys that must not repeat within one batch (a repeat starts the next batch).
+    let keys: @Sendable (Command) -> [String]
+    let commitBatch: @Sendable ([Command]) async throws -> [Outcome]
     private let state = Mutex(State())
-    private let batchSize = Recorder(label: "parkgate_commit_batch_size")
-    private let commitTime = Metrics.Timer(label: "parkgate_commit_duration_seconds")
-    private let queueDepth = Gauge(label: "parkgate_commit_queue_depth")
-    private let rejected = Counter(label: "parkgate_commit_rejected_total")
+    private let batchSize: Recorder
+    private let commitTime: Metrics.Timer
+    private let queueDepth: Gauge
+    private let rejected: Counter
 
-    public init(store: any Store, capacity: Int = 10_000, maxBatch: Int = 512, logger: Logger) {
-        self.store = store
+    public init(
+        capacity: Int, maxBatch: Int, logger: Logger, label: String, keys: @escaping @Sendable (Command) -> [String] = { _ in [] },
+        commit: @escaping @Sendable ([Command]) async throws -> [Outcome]
+    ) {
         self.capacity = capacity
         self.maxBatch = maxBatch
         self.logger = logger
+        self.keys = keys
+        self.commitBatch = commit
+        batchSize = Recorder(label: "\(label)_batch_size")
+        commitTime = Metrics.Timer(label: "\(label)_duration_seconds")
+        queueDepth = Gauge(label: "\(label)_queue_depth")
+        rejected = Counter(label: "\(label)_rejected_total")
     }
 
     /// Queues one command and returns once it is durably stored (or throws).
-    public func submit(_ command: IngestCommand) async throws -> IngestOutcome {
+    public func submit(_ command: Command) async throws -> Outcome {
         try await withCheckedThrowingContinuation { (waiter: Waiter) in
-            enum Action { case reject(StoreError), wake(CheckedContinuation<Void, Never>?) }
             let action = state.withLock { state -> Action in
                 guard state.accepting else { return .reject(.shuttingDown) }
                 guard state.pending.count < capacity else { return .reject(.overloaded) }
@@ -84,12 +117,18 @@ public final class GroupCommitWriter: Service, Sendable {
         wakeUp?.resume()
     }
 
-    private func nextBatch() async -> [(IngestCommand, Waiter)]? {
+    private func nextBatch() async -> [(Command, Waiter)]? {
         while true {
-            enum Next { case batch([(IngestCommand, Waiter)]), finished, wait }
             let next = state.withLock { state -> Next in
                 if !state.pending.isEmpty {
-                    let count = min(maxBatch, state.pending.count)
+                    var count = 0
+                    var seen = Set<String>()
+                    while count < min(maxBatch, state.pending.count) {
+                        let commandKeys = keys(state.pending[count].0)
+                        if count > 0, commandKeys.contains(where: seen.contains) { break }
+                        seen.formUnion(commandKeys)
+                        count += 1
+                    }
                     let batch = Array(state.pending.prefix(count))
                     state.pending.removeFirst(count)
                     return .batch(batch)
@@ -112,12 +151,12 @@ public final class GroupCommitWriter: Service, Sendable {
         }
     }
 
-    private func commit(_ batch: [(IngestCommand, Waiter)]) async {
+    private func commit(_ batch: [(Command, Waiter)]) async {
         batchSize.record(batch.count)
         queueDepth.record(queued)
         let start = ContinuousClock.now
         do {
-            let outcomes = try await store.ingest(batch.map(\.0))
+            let outcomes = try await commitBatch(batch.map(\.0))
             commitTime.recordInterval(since: start)
             for ((_, waiter), outcome) in zip(batch, outcomes) { waiter.resume(returning: outcome) }
         } catch {

@@ -56,6 +56,33 @@ public struct ParkingCommand: Sendable {
     }
 }
 
+extension ParkingCommand {
+    /// The record the report is about, if any.
+    public var recordCode: String? {
+        switch report {
+        case .entry(let entry): entry.recordCode
+        case .correction(let correction): correction.recordCode
+        case .exit(let exit): exit.recordCode
+        case .supplementaryBill(let bill): bill.exit.recordCode
+        case .invoice(let invoice): invoice.recordCode
+        case .autoPay(let record, _, _, _): record
+        default: nil
+        }
+    }
+
+    /// What two commands in one batch must not share: the request, the record, and the park's
+    /// own state (spaces, prices) for reports that read or change it.
+    public var conflictKeys: [String] {
+        var keys = ["o|\(parkCode)|\(oprNum)"]
+        if let recordCode { keys.append("r|\(parkCode)|\(recordCode)") }
+        switch report {
+        case .environment, .remainingSpaces, .reconciliation, .sync: keys.append("p|\(parkCode)")
+        default: break
+        }
+        return keys
+    }
+}
+
 public enum ParkingOutcome: Sendable, Equatable {
     case accepted(answer: String)
     /// The same `oprNum` again: its first answer.

@@ -82,14 +82,38 @@ extension SQLStore {
     }
 
     public func recordParking(_ command: ParkingCommand) async throws -> ParkingOutcome {
-        let recordCode: String? = switch command.report {
-        case .entry(let entry): entry.recordCode
-        case .correction(let correction): correction.recordCode
-        case .exit(let exit): exit.recordCode
-        case .supplementaryBill(let bill): bill.exit.recordCode
-        case .invoice(let invoice): invoice.recordCode
-        default: nil
+        try await recordParkingBatch([command])[0]
+    }
+
+    /// Several commands in one transaction (none shares a request, record or park state with
+    /// another: `ParkingWriter` forms batches so); on a conflict with another node each is
+    /// replayed alone.
+    public func recordParkingBatch(_ commands: [ParkingCommand]) async throws -> [ParkingOutcome] {
+        let reads = commands.map(Self.reads)
+        let ids = self.ids
+        do {
+            return try await database.readModifyWrite(reads: reads.flatMap { $0 }) { rows in
+                var offset = 0, writes: [SQLStatement] = [], outcomes: [ParkingOutcome] = []
+                for (command, own) in zip(commands, reads) {
+                    let slice = Array(rows[offset..<(offset + own.count)])
+                    offset += own.count
+                    let (statements, outcome) = ParkingPlanner(
+                        command: command, ids: ids, ours: slice.count > 4 ? slice[4].first : nil, invoice: slice[3].first?.text("invoice_code")
+                    ).plan(request: slice[0].first, record: slice[1].first, total: slice[2].first?.int("total_spaces"))
+                    writes += statements
+                    outcomes.append(outcome)
+                }
+                return (writes, outcomes)
+            }
+        } catch StoreError.conflict where commands.count > 1 {
+            var outcomes: [ParkingOutcome] = []
+            for command in commands { outcomes.append(try await recordParking(command)) }
+            return outcomes
         }
+    }
+
+    static func reads(_ command: ParkingCommand) -> [SQLStatement] {
+        let recordCode = command.recordCode
         var reads = [
             SQLStatement("SELECT * FROM cpmi_requests WHERE park_code = ? AND opr_num = ?", [.text(command.parkCode), .text(command.oprNum)]),
             SQLStatement("SELECT * FROM parking_records WHERE park_code = ? AND record_code = ?", [.text(command.parkCode), SQLValue(recordCode)]),
@@ -106,11 +130,7 @@ extension SQLStore {
                 FROM parking_records WHERE park_code = ? AND status = 'exited' AND out_ms >= ? AND out_ms < ?
                 """, [.text(command.parkCode), SQLValue(day.dayStart), SQLValue(day.dayEnd)]))
         }
-        let ids = self.ids
-        return try await database.readModifyWrite(reads: reads) { rows in
-            ParkingPlanner(command: command, ids: ids, ours: rows.count > 4 ? rows[4].first : nil, invoice: rows[3].first?.text("invoice_code"))
-                .plan(request: rows[0].first, record: rows[1].first, total: rows[2].first?.int("total_spaces"))
-        }
+        return reads
     }
 
     public func reconciliations(parkCode: String?) async throws -> [ReconciliationRow] {

@@ -55,6 +55,8 @@ public protocol Store: Sendable {
     /// Stores one uplink report with its answer for replays, in one transaction; or answers a
     /// repeat of its `oprNum`; or refuses it by the rules, storing nothing.
     func recordParking(_ command: ParkingCommand) async throws -> ParkingOutcome
+    /// Several reports in one transaction (the writer keeps conflicting ones apart).
+    func recordParkingBatch(_ commands: [ParkingCommand]) async throws -> [ParkingOutcome]
     func parkingRecords(parkCode: String?, status: String?, plate: String?, limit: Int, before: String?) async throws -> [ParkingRecordRow]
     func parkingImages(parkCode: String, recordCode: String) async throws -> [ParkingImageRow]
     func parkingRecord(parkCode: String, recordCode: String) async throws -> ParkingRecordRow?

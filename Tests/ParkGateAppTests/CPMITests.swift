@@ -345,6 +345,42 @@ import Testing
         }
     }
 
+    /// Concurrent requests are committed in batches; a batch never holds two requests for the
+    /// same oprNum or record, so repeats and entry/exit pairs stay right under load.
+    @Test(arguments: Backend.available)
+    func concurrentReportsCommitInBatches(backend: Backend) async throws {
+        try await Self.run(backend) { server in
+            let token = try await Self.login(server)
+            let inTime = Self.now(-600)
+            let answers = try await withThrowingTaskGroup(of: (String, String).self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        ("entry", try await Self.call(server, "2", #"{"recordCode":"C\#(index)","carNum":"京C\#(index)","inTime":"\#(inTime)"}"#, token: token)["resultCode"] as? String ?? "")
+                    }
+                }
+                for _ in 0..<8 {
+                    group.addTask {
+                        ("repeat", try await Self.call(server, "2", #"{"recordCode":"SAME","carNum":"京S1","inTime":"\#(inTime)"}"#, token: token, oprNum: "ONE")["resultCode"] as? String ?? "")
+                    }
+                }
+                return try await group.reduce(into: [(String, String)]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0.0 == "entry" }.allSatisfy { $0.1 == "0000" })
+            let repeats = answers.filter { $0.0 == "repeat" }.map(\.1)
+            #expect(repeats.filter { $0 == "0000" }.count == 6 && repeats.filter { $0 == "9999" }.count == 2,
+                    "one first answer, five replays, then the limit: \(repeats)")
+            let exits = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<40 {
+                    group.addTask { try await Self.call(server, "4", #"{"recordCode":"C\#(index)","carNum":"京C\#(index)","outTime":"\#(Self.now())","incomeMoney":1}"#, token: token)["resultCode"] as? String ?? "" }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(exits.allSatisfy { $0 == "0000" })
+            let records = try await server.items("/api/v1/parking-records?limit=1000")
+            #expect(records.count == 41 && records.filter { $0["status"] as? String == "exited" }.count == 40)
+        }
+    }
+
     @Test func envelopeErrors() async throws {
         try await Self.run { server in
             let form = "application/x-www-form-urlencoded"

@@ -8,6 +8,8 @@ import ParkGateStore
 /// replays, and the parking-lot reports stored before they are answered.
 public struct CPMIGateway: Sendable {
     let store: any Store
+    /// Reports are committed in batches with the other requests arriving meanwhile.
+    let writer: ParkingWriter
     let blobs: BlobStore
     let time: ChinaTime
     let strict: Bool
@@ -25,8 +27,10 @@ public struct CPMIGateway: Sendable {
     /// Interfaces whose `data` may be an array of objects (several items in one upload).
     static let listInterfaces: Set<CPMIInterface> = [.imageUpload, .hardwareStatus, .stationStatus, .channelInfo]
 
-    public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), strict: Bool, imageLimit: Int = 5 << 20, logger: Logger) {
+    public init(store: any Store, writer: ParkingWriter, blobs: BlobStore, time: ChinaTime = ChinaTime(), strict: Bool, imageLimit: Int = 5 << 20,
+                logger: Logger) {
         self.store = store
+        self.writer = writer
         self.blobs = blobs
         self.time = time
         self.strict = strict
@@ -108,10 +112,12 @@ public struct CPMIGateway: Sendable {
         }
         let outcome: ParkingOutcome
         do {
-            outcome = try await store.recordParking(command)
+            outcome = try await writer.submit(command)
         } catch StoreError.conflict {
             // The same oprNum committed by a concurrent request: this one is its repeat.
-            outcome = try await store.recordParking(command)
+            outcome = try await writer.submit(command)
+        } catch StoreError.overloaded {
+            throw CPMIEnvelope.Refusal(result: .failure, message: "操作失败：平台繁忙，请稍后重试 (write queue full, nothing stored)")
         }
         switch outcome {
         case .accepted(let answer), .replayed(let answer):
