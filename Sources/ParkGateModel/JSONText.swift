@@ -52,3 +52,20 @@ extension String {
         return String(result)
     }
 }
+
+/// Hexadecimal text of bytes without `String(format:)` (slow on Linux, and on hot paths here:
+/// every T/CPMI request signs and checks MD5s).
+public enum Hex {
+    static let lower = Array("0123456789abcdef".utf8), upper = Array("0123456789ABCDEF".utf8)
+
+    public static func string<Bytes: Sequence>(_ bytes: Bytes, uppercase: Bool = false) -> String where Bytes.Element == UInt8 {
+        let digits = uppercase ? upper : lower
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}

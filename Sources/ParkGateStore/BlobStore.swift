@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ParkGateModel
 
 /// Files kept by content (images): `<directory>/<2 hex>/<sha256>.<ext>`, written durably
 /// (temporary file, fsync, rename, fsync of the directory) before anything refers to them,
@@ -13,7 +14,7 @@ public struct BlobStore: Sendable {
 
     /// Stores `data`; returns its name (`<sha256>.<ext>`), the same for the same content.
     public func put(_ data: Data, extension ext: String) throws -> String {
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let hash = Hex.string(SHA256.hash(data: data))
         let name = "\(hash).\(ext)"
         let folder = directory.appendingPathComponent(String(hash.prefix(2)))
         let target = folder.appendingPathComponent(name)

@@ -191,3 +191,12 @@ import Testing
                 "fewer than three pairs: no correction")
     }
 }
+
+@Suite struct HexTests {
+    @Test func matchesFormattedHex() {
+        let bytes: [UInt8] = [0, 1, 0x0F, 0x10, 0xAB, 0xFF]
+        #expect(Hex.string(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(Hex.string(bytes, uppercase: true) == "00010F10ABFF")
+        #expect(Hex.string([UInt8]()) == "")
+    }
+}

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import ParkGateModel
 import NIOCore
 import Synchronization
 
@@ -44,7 +45,7 @@ public final class CPMIClient: Sendable {
 
     /// Upper-case hex MD5 of data text + token + secret (PROFILE).
     public static func signature(_ dataText: String, token: String, secret: String?) -> String {
-        Insecure.MD5.hash(data: Array((dataText + token + (secret ?? "")).utf8)).map { String(format: "%02X", $0) }.joined()
+        Hex.string(Insecure.MD5.hash(data: Array((dataText + token + (secret ?? "")).utf8)), uppercase: true)
     }
 
     /// Logs in (a new login revokes the previous token) and returns the token.

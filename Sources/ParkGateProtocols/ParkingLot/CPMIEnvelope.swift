@@ -81,7 +81,7 @@ public struct CPMIEnvelope: Sendable {
     /// PROFILE: upper-case hex MD5 of the `data` text, then the token (empty for login), then the
     /// park's key-pool secret where one is set.
     public static func signature(dataText: String, token: String, secret: String?) -> String {
-        Insecure.MD5.hash(data: Array((dataText + token + (secret ?? "")).utf8)).map { String(format: "%02X", $0) }.joined()
+        Hex.string(Insecure.MD5.hash(data: Array((dataText + token + (secret ?? "")).utf8)), uppercase: true)
     }
 
     /// The answer of B.2.3.5, signed over its own `data` text.

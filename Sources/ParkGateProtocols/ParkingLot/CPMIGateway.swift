@@ -101,7 +101,7 @@ public struct CPMIGateway: Sendable {
         }
         let raw = RawMessage(
             protocolName: "cpmi", sender: park.code, interface: code, messageId: oprNum,
-            contentHash: SHA256.hash(data: Array(envelope.text.utf8)).map { String(format: "%02x", $0) }.joined(),
+            contentHash: Hex.string(SHA256.hash(data: Array(envelope.text.utf8))),
             body: body, receivedAt: now)
         let finalData = answerData
         var command = ParkingCommand(parkCode: park.code, oprNum: oprNum, code: code, report: report, raw: raw, now: now) {

@@ -24,7 +24,7 @@ public final class RoadsideCredentials: Sendable {
     }
 
     public static func hashKey(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(key.utf8)))
     }
 
     /// 32 upper-case hex characters from the system's secure generator.
