@@ -117,6 +117,7 @@ public final class BackupFile: Sendable {
     }
 
     public func addBlob(path: String, content: Data) throws {
+        try prepareBookkeeping()
         try queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO backup_blobs (path, content) VALUES (?, ?)", arguments: [path, content.base64EncodedString()])
         }

@@ -51,6 +51,10 @@ import Testing
         let file = directory.appendingPathComponent("parkgate.backup").path
         let result = Mutex<Set<String>>([])
         try await TestServer.run(backend: backend) { server in
+            // A picture in the blob store travels with the backup.
+            let blobs = URL(fileURLWithPath: server.config.dataDirectory).appendingPathComponent("blobs/ab")
+            try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+            try Data("picture".utf8).write(to: blobs.appendingPathComponent("ab12.jpg"))
             let acks = Acks()
             async let loading: Void = Self.load(server, acks: acks)
             // Under way: wait for the first 50 acknowledgements (however long a busy machine takes).
@@ -83,6 +87,7 @@ import Testing
         #expect(answer.status == 0, "\(answer.output)")
         var config = AppConfig()
         config.dataDirectory = restored
+        #expect(FileManager.default.contents(atPath: restored + "/blobs/ab/ab12.jpg") == Data("picture".utf8), "the blobs come back")
         let stored = try await Self.storedFlowIds(config)
         #expect(acknowledged.isSubset(of: stored), "missing: \(acknowledged.subtracting(stored).prefix(5))")
         // A restore never overwrites: the second one is refused and changes nothing.
