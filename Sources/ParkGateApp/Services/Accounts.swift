@@ -50,8 +50,7 @@ public struct Accounts: Sendable {
         guard let user = try await store.user(named: username), Self.verify(password, against: user.passwordHash) else {
             return nil
         }
-        var random = SystemRandomNumberGenerator()
-        let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let value = SecureToken.hex(bytes: 32, uppercase: false)
         let token = TokenRecord(token: value, kind: "api", subject: username, issuedAt: now, expiresAt: now.addingTimeInterval(Self.tokenLifetime))
         try await store.insertToken(token)
         return token

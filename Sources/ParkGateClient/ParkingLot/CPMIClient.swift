@@ -51,7 +51,7 @@ public final class CPMIClient: Sendable {
     /// Logs in (a new login revokes the previous token) and returns the token.
     @discardableResult
     public func login() async throws -> String {
-        let data = "{\"parkUserName\":\(Self.quote(account)),\"parkUserPwd\":\(Self.quote(password))}"
+        let data = "{\"parkUserName\":\(JSONText.quote(account)),\"parkUserPwd\":\(JSONText.quote(password))}"
         let answer = try await post(code: "1", dataText: data, token: "")
         guard answer.resultCode == "0000",
             let object = try? JSONSerialization.jsonObject(with: Data(answer.dataText.utf8)) as? [String: Any], let value = object["token"] as? String
@@ -121,7 +121,7 @@ public final class CPMIClient: Sendable {
 
     func post(code: String, dataText: String, token: String, oprNum: String? = nil) async throws -> Answer {
         let signature = Self.signature(dataText, token: token, secret: secret)
-        let envelope = "{\"token\":\(Self.quote(token)),\"code\":\(Self.quote(code)),\"oprNum\":\(Self.quote(oprNum ?? nextOprNum())),\"signature\":\(Self.quote(signature)),\"data\":\(dataText)}"
+        let envelope = "{\"token\":\(JSONText.quote(token)),\"code\":\(JSONText.quote(code)),\"oprNum\":\(JSONText.quote(oprNum ?? nextOprNum())),\"signature\":\(JSONText.quote(signature)),\"data\":\(dataText)}"
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         var request = HTTPClientRequest(url: "\(baseURL)/cpmi")
@@ -140,10 +140,5 @@ public final class CPMIClient: Sendable {
         else { throw Failure.badAnswer("HTTP \(response.status.code): \(text.prefix(200))") }
         let dataText = text.range(of: "\"data\":").map { String(text[$0.upperBound...].dropLast()) } ?? "{}"
         return Answer(resultCode: result, resultMessage: object["resultMessage"] as? String ?? "", dataText: dataText)
-    }
-
-    static func quote(_ text: String) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8), as: UTF8.self)
-            .dropFirst().dropLast().description
     }
 }

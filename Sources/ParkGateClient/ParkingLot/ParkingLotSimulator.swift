@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import ParkGateModel
 import Synchronization
 
 /// Parking lots speaking T/CPMI to a platform: login, entries with pictures, exits with fees,
@@ -74,13 +75,8 @@ public struct ParkingLotSimulator: Sendable {
     func run(http: HTTPClient) async throws -> Report {
         let clients = lots.map { CPMIClient(baseURL: target, account: $0.account, password: $0.password, secret: $0.secret, http: http, retryInterval: retryInterval) }
         let state = State(lots: lots.count)
-        let stamp = { @Sendable (date: Date) -> String in
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-            return formatter.string(from: date)
-        }
+        let time = ChinaTime()
+        let stamp = { @Sendable (date: Date) in time.formatDashed(date) }
         @Sendable func count(_ code: String, _ answer: CPMIClient.Answer?) {
             state.report.withLock { report in
                 report.sent += 1

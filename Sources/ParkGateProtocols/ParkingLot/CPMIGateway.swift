@@ -152,8 +152,7 @@ public struct CPMIGateway: Sendable {
             throw CPMIEnvelope.Refusal(result: .badCredentials, message: "wrong parkUserName or parkUserPwd")
         }
         try checkSignature(envelope, token: "", park: park)
-        var random = SystemRandomNumberGenerator()
-        let value = (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let value = SecureToken.hex()
         // Valid to the end of the natural month (China time); a new login revokes the old token.
         try await store.replaceParkToken(TokenRecord(token: value, kind: "cpmi", subject: park.code, issuedAt: now, expiresAt: time.startOfNextMonth(now)))
         let data = "{\"token\":" + JSONText.quote(value) + ",\"parkCode\":" + JSONText.quote(park.code) + "}"

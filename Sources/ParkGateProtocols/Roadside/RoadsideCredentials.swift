@@ -29,8 +29,7 @@ public final class RoadsideCredentials: Sendable {
 
     /// 32 upper-case hex characters from the system's secure generator.
     public static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        SecureToken.hex()
     }
 
     /// The vendor `comType` names, from the cache when fresh.
