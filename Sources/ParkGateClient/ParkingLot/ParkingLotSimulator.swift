@@ -61,15 +61,7 @@ public struct ParkingLotSimulator: Sendable {
     static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + Array(repeating: 0x20, count: 256) + [0xFF, 0xD9]).base64EncodedString()
 
     public func run() async throws -> Report {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
-        do {
-            let report = try await run(http: http)
-            try await http.shutdown()
-            return report
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        try await withSimulatorHTTPClient { http in try await run(http: http) }
     }
 
     func run(http: HTTPClient) async throws -> Report {

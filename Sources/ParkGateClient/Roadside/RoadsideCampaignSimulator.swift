@@ -158,15 +158,8 @@ public struct RoadsideCampaignSimulator: Sendable {
     public func run(time: ChinaTime = ChinaTime()) async throws -> (plan: Plan, report: RoadsideSimulator.Report) {
         let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 1).rounded(.up))
         let plan = plan(start: start, time: time)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
-        do {
-            let report = try await send(plan, http: http)
-            try await http.shutdown()
-            return (plan, report)
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        let report = try await withSimulatorHTTPClient { http in try await send(plan, http: http) }
+        return (plan, report)
     }
 
     final class Tally: Sendable {

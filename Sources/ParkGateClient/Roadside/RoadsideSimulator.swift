@@ -84,15 +84,7 @@ public struct RoadsideSimulator: Sendable {
     static let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
 
     public func run() async throws -> Report {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
-        do {
-            let report = try await run(http: http)
-            try await http.shutdown()
-            return report
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        try await withSimulatorHTTPClient { http in try await run(http: http) }
     }
 
     func run(http: HTTPClient) async throws -> Report {
