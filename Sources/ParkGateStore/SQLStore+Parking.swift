@@ -184,6 +184,13 @@ extension SQLStore {
             "SELECT 1 AS x FROM prepayments WHERE park_code = ? AND record_code = ? LIMIT 1", [.text(parkCode), .text(recordCode)]).isEmpty)
     }
 
+    public func prepaidTotal(parkCode: String, recordCode: String) async throws -> Money {
+        let rows = try await database.query(
+            "SELECT CAST(COALESCE(SUM(real_pay_fen), 0) AS BIGINT) AS total FROM prepayments WHERE park_code = ? AND record_code = ?",
+            [.text(parkCode), .text(recordCode)])
+        return Money(fen: rows.first?.int("total") ?? 0)
+    }
+
     public func syncEntries(parkCode: String, interface: String?) async throws -> [SyncRow] {
         var filter = Filter()
         filter.equal("park_code", parkCode)

@@ -76,6 +76,8 @@ public protocol Store: Sendable {
     @discardableResult func deleteMember(plate: String) async throws -> Bool
     /// Whether a prepayment (10) names this record.
     func isPrepaid(parkCode: String, recordCode: String) async throws -> Bool
+    /// The sum of what prepayments (10) for this record have collected (`realPayMoney`).
+    func prepaidTotal(parkCode: String, recordCode: String) async throws -> Money
     /// The parks whose records use a blob (to check who may see it).
     func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts

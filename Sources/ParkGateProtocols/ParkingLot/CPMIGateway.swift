@@ -299,8 +299,9 @@ public struct CPMIGateway: Sendable {
         return nil
     }
 
-    /// 无感支付 (30): a member with auto-pay on is charged the fee ParkGate computes (for now from
-    /// the lot's synced temporary price, 16); otherwise `payStatus` 0 with B.34's `failReason`.
+    /// 无感支付 (30): a member with auto-pay on is charged what the fee engine computes from the
+    /// park's temporary price (16) and the vehicle's cards (19/20); otherwise `payStatus` 0 with
+    /// B.34's `failReason`.
     func autoPay(_ fields: inout CPMIFields, park: ParkRecord, now: Date) async throws -> (ParkingReport, String) {
         let recordCode = try fields.string("recordCode", required: true)
         let plate = try fields.string("carNum")
@@ -308,15 +309,14 @@ public struct CPMIGateway: Sendable {
         let record = try await store.parkingRecord(parkCode: park.code, recordCode: recordCode)
         let inTime = try fields.instant("inTime", required: false)?.date ?? record?.inTime
         let member = try await store.member(plate: plate.isEmpty ? record?.plate ?? "" : plate)
-        let price = try await store.syncEntries(parkCode: park.code, interface: "16").first.map { entry in
-            TemporaryPrice(
-                freeMinutes: Int(entry.data["freeMinutes"] ?? "") ?? 0, unitPrice: Money(entry.data["dayPrice"] ?? "") ?? Money(fen: 0),
-                unitMinutes: Int(entry.data["dayTime"] ?? "") ?? 60, dailyCap: Money(entry.data["cappingAll"] ?? "") ?? Money(fen: 0))
-        }
-        let minutes = inTime.map { max(0, Int(outTime.timeIntervalSince($0) / 60)) } ?? 0
+        let resolvedPlate = plate.isEmpty ? record?.plate ?? "" : plate
+        let paid = try await store.prepaidTotal(parkCode: park.code, recordCode: recordCode)
+        let quote = try await inTime.asyncMap { entry in
+            try await CPMIFeeRules(store: store, time: time).quote(parkCode: park.code, plate: resolvedPlate, entry: entry, exit: outTime, paid: paid)
+        } ?? nil
         let decision = AutoPay.decide(
             recordKnown: record != nil, member: member.map(\.autoPay), prepaid: try await store.isPrepaid(parkCode: park.code, recordCode: recordCode),
-            price: price, minutes: minutes)
+            quote: quote)
         let orderCode = "AP\(park.code)\(recordCode)"
         let (status, amount, reason): (String, Money, String) = switch decision {
         case .charge(let fee): ("1", fee, AutoPay.FailReason.none.rawValue)
@@ -419,5 +419,12 @@ public struct CPMIGateway: Sendable {
         if !code.isEmpty, code != park.code {
             throw CPMIEnvelope.Refusal(result: .noPark, message: "parkCode \(code) is not the park of this token (\(park.code))")
         }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }
