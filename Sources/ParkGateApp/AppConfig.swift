@@ -27,6 +27,19 @@ public struct AppConfig: Sendable {
     public var cpmiImageLimit = 5 << 20
     /// A park without a heartbeat this long is offline (three of the one-minute heartbeats).
     public var parkSilence: Double = 180
+    /// T/CPMI downlink TCP port (`--tcp-port`, `cpmi.tcp.port`); 0 picks a free one.
+    public var tcpPort = 9090
+    /// B.3.4's idle times in seconds (0: off): `cpmi.tcp.readIdleTime`, `writeIdleTime`, `allIdleTime`.
+    public var tcpReadIdleTime: Double = 0
+    public var tcpWriteIdleTime: Double = 0
+    public var tcpAllIdleTime: Double = 7200
+    /// Largest downlink packet (`cpmi.tcp.frameLimit`).
+    public var tcpFrameLimit = 1 << 20
+    /// A refused or unanswered synchronisation is sent again after this many seconds (section 5: 10 minutes).
+    public var commandRetryInterval: Double = 600
+    /// Plates whose exited stays leave more unpaid than this (yuan) are blacklisted (28); 0: off.
+    public var blacklistUnpaidAbove: Double = 0
+    public var blacklistSweepInterval: Double = 300
     /// How often to look for silent devices.
     public var sweepInterval: Double = 30
     /// Requests waiting for a commit before the platform answers "busy".
@@ -79,6 +92,14 @@ public struct AppConfig: Sendable {
         config.parkSilence = double("parks.silence", config.parkSilence)
         config.cpmiImageLimit = Int(double("cpmi.imageLimit", Double(config.cpmiImageLimit)))
         config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
+        config.tcpPort = int("cpmi.tcp.port", config.tcpPort)
+        config.tcpReadIdleTime = double("cpmi.tcp.readIdleTime", config.tcpReadIdleTime)
+        config.tcpWriteIdleTime = double("cpmi.tcp.writeIdleTime", config.tcpWriteIdleTime)
+        config.tcpAllIdleTime = double("cpmi.tcp.allIdleTime", config.tcpAllIdleTime)
+        config.tcpFrameLimit = int("cpmi.tcp.frameLimit", config.tcpFrameLimit)
+        config.blacklistUnpaidAbove = double("blacklist.unpaidAbove", config.blacklistUnpaidAbove)
+        config.blacklistSweepInterval = double("blacklist.sweepInterval", config.blacklistSweepInterval)
+        config.commandRetryInterval = double("cpmi.commands.retryInterval", config.commandRetryInterval)
         config.writeQueueCapacity = int("writer.capacity", config.writeQueueCapacity)
         config.maxBatch = int("writer.maxBatch", config.maxBatch)
         let sync = string("sqlite.synchronous", config.sqliteSynchronous.rawValue).uppercased()

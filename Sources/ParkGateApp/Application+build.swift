@@ -47,9 +47,19 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
     let parkingWriter = ParkingWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
-    CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit, logger: logger)
-        .register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
-    AdminAPI(store: store, accounts: Accounts(store: store), time: time, blobs: blobs, deviceSilence: config.deviceSilence).register(on: router)
+    let cpmi = CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit, logger: logger)
+    cpmi.register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
+    let connections = CPMIConnections()
+    let commands = ParkCommands(store: store, connections: connections, time: time, retryInterval: config.commandRetryInterval,
+        isReady: { ready.withLock { $0 } }, logger: logger)
+    var downlink = CPMIDownlinkServer.Configuration()
+    (downlink.host, downlink.port, downlink.frameLimit) = (config.host, config.tcpPort, config.tcpFrameLimit)
+    (downlink.readIdleTime, downlink.writeIdleTime, downlink.allIdleTime) = (config.tcpReadIdleTime, config.tcpWriteIdleTime, config.tcpAllIdleTime)
+    let downlinkServer = CPMIDownlinkServer(
+        configuration: downlink, store: store, connections: connections,
+        uplink: { body in await cpmi.handle(contentType: "application/json", body: body) }, logger: logger)
+    AdminAPI(store: store, accounts: Accounts(store: store), time: time, blobs: blobs, deviceSilence: config.deviceSilence,
+             commands: commands, connections: connections).register(on: router)
     try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
 
     var services: [any Service] = []
@@ -57,8 +67,16 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     if let sqlite = store.database as? SQLiteDatabase { services.append(SQLiteCheckpointService(database: sqlite)) }
     services.append(writer)
     services.append(parkingWriter)
+    services.append(downlinkServer)
+    services.append(commands)
+    if config.blacklistUnpaidAbove > 0 {
+        services.append(BlacklistRuleService(
+            blacklist: Blacklist(store: store, commands: commands, time: time), threshold: Money(fen: Int64((config.blacklistUnpaidAbove * 100).rounded())),
+            interval: config.blacklistSweepInterval, isReady: { ready.withLock { $0 } }, logger: logger))
+    }
     services.append(DeviceHealthService(
-        store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, interval: config.sweepInterval, logger: logger))
+        store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, interval: config.sweepInterval, logger: logger,
+        isReady: { ready.withLock { $0 } }))
 
     let timeout = TimeAmount.milliseconds(Int64(config.requestTimeout * 1000))
     var app = Application(

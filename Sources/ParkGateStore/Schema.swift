@@ -242,5 +242,25 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0012-downlink-commands") { dialect in
+            [
+                """
+                CREATE TABLE park_commands (
+                    id BIGINT PRIMARY KEY, park_code TEXT NOT NULL, code TEXT NOT NULL, opr_num TEXT NOT NULL, data TEXT NOT NULL,
+                    durable BIGINT NOT NULL, status TEXT NOT NULL, requested_by TEXT NOT NULL, requested_ms BIGINT NOT NULL,
+                    expires_ms BIGINT, next_ms BIGINT, attempts BIGINT NOT NULL, sent_ms BIGINT, replied_ms BIGINT,
+                    result_code TEXT, result_message TEXT, reply_data TEXT, error TEXT, checked TEXT)
+                """,
+                "CREATE INDEX park_commands_park ON park_commands (park_code, id)",
+                "CREATE INDEX park_commands_due ON park_commands (status, next_ms)",
+                "CREATE UNIQUE INDEX park_commands_opr ON park_commands (opr_num)",
+                """
+                CREATE TABLE blacklist (
+                    plate TEXT PRIMARY KEY, owe_fen BIGINT NOT NULL, car_type TEXT NOT NULL, payment_status TEXT NOT NULL,
+                    payment_ms BIGINT, source TEXT NOT NULL, note TEXT, active BIGINT NOT NULL, created_ms BIGINT NOT NULL,
+                    updated_ms BIGINT NOT NULL)
+                """,
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

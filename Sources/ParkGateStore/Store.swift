@@ -78,6 +78,20 @@ public protocol Store: Sendable {
     func isPrepaid(parkCode: String, recordCode: String) async throws -> Bool
     /// The sum of what prepayments (10) for this record have collected (`realPayMoney`).
     func prepaidTotal(parkCode: String, recordCode: String) async throws -> Money
+    // Downlink commands (T/CPMI B.3) and the blacklist (28)
+    func newCommandId(now: Date) -> Int64
+    /// Inserts the command, or updates its state when the id exists.
+    func saveCommand(_ command: ParkCommandRecord) async throws
+    func command(id: Int64) async throws -> ParkCommandRecord?
+    func commands(parkCode: String?, status: String?, limit: Int, before: Int64?) async throws -> [ParkCommandRecord]
+    func dueCommands(parkCode: String?, now: Date, limit: Int) async throws -> [ParkCommandRecord]
+    func requeueInterruptedCommands(now: Date) async throws
+    func saveBlacklistEntry(_ entry: BlacklistEntry) async throws
+    func blacklist(activeOnly: Bool) async throws -> [BlacklistEntry]
+    func blacklistEntry(plate: String) async throws -> BlacklistEntry?
+    func unpaidPlates(above threshold: Money) async throws -> [(plate: String, owed: Money)]
+    /// Keeps a synchronised entry (12, 16, 19, 20) the platform sent down and the park accepted.
+    func savePlatformSyncEntry(parkCode: String, interface: String, key: String, values: [String: String], removed: Bool, at: Date) async throws
     /// The parks whose records use a blob (to check who may see it).
     func parksOfBlob(_ name: String) async throws -> [String]
     func counts(scope: RecordScope?, since: Date) async throws -> StoreCounts

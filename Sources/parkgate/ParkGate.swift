@@ -66,6 +66,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(name: .customLong("http-port"), help: "HTTP port (default 8080).") var httpPort: Int?
+    @Option(name: .customLong("tcp-port"), help: "T/CPMI downlink TCP port (default 9090).") var tcpPort: Int?
     @Flag(help: "Reject every documented variant with the protocol's format error code.") var strict = false
     @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (default 1048576).") var bodyLimit: Int?
     @Option(name: .customLong("request-timeout"), help: "Seconds a whole request may take to arrive (default 30).")
@@ -79,6 +80,7 @@ struct Serve: AsyncParsableCommand {
         var extra: [String: String] = [:]
         extra["http.host"] = host
         extra["http.port"] = httpPort.map(String.init)
+        extra["cpmi.tcp.port"] = tcpPort.map(String.init)
         extra["strict"] = strict ? "true" : nil
         extra["http.bodyLimit"] = bodyLimit.map(String.init)
         extra["http.requestTimeout"] = requestTimeout.map { String($0) }

@@ -47,9 +47,10 @@ import Testing
         let directory = TestDatabases.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = try Self.freePort()
+        let tcpPort = try Self.freePort()
         let server = Process()
         server.executableURL = Self.binary
-        server.arguments = ["serve", "--data-dir", directory.path, "--http-port", String(port), "--log-level", "warning"]
+        server.arguments = ["serve", "--data-dir", directory.path, "--http-port", String(port), "--tcp-port", String(tcpPort), "--log-level", "warning"]
         server.standardOutput = FileHandle.nullDevice
         try server.run()
         defer { if server.isRunning { server.terminate() } }
@@ -75,6 +76,11 @@ import Testing
         #expect(try Self.run(["user", "add", "--data-dir", directory.path, "--username", "ops", "--password", "s3cret", "--role", "operator"]).status == 0)
         let login = try Self.curl(["-H", "content-type: application/json", "-d", #"{"username":"ops","password":"s3cret"}"#, "http://127.0.0.1:\(port)/api/v1/login"])
         #expect(login.contains("token"))
+        // The downlink listens where --tcp-port says.
+        let bearer = try #require((try JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])?["token"] as? String)
+        let downlink = try Self.curl(["-H", "authorization: Bearer \(bearer)", "http://127.0.0.1:\(port)/api/v1/downlink"])
+        #expect(downlink.contains("\"port\":\(tcpPort)"), "\(downlink)")
+        #expect(try RawSocket(port: tcpPort).send("$$"))
 
         server.terminate()  // SIGTERM
         var stopped = false

@@ -295,7 +295,8 @@ import Testing
             for (plate, autoPay) in [("京P1", true), ("京P2", false)] {
                 #expect(try await server.send(.post, "/api/v1/members", json: ["plate": plate, "autoPay": autoPay]).status == 200)
             }
-            let inTime = Self.now(-5400), outTime = Self.now()
+            // Fixed day-time instants: a stay across 19:00 pays its day and night parts separately.
+            let inTime = "2026-03-02 10:00:00", outTime = "2026-03-02 11:30:00"
             for (record, plate) in [("A1", "京P1"), ("A2", "京P2"), ("A3", "京P3"), ("A4", "京P1")] {
                 _ = try await Self.call(server, "2", #"{"recordCode":"\#(record)","carNum":"\#(plate)","inTime":"\#(inTime)"}"#, token: token)
             }

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 @testable import ParkGateApp
 import ParkGateModel
+import ParkGateProtocols
 import ParkGateStore
 import ParkGateTestSupport
 import Testing
@@ -31,6 +32,14 @@ import Testing
         ("GET /api/v1/parks", "/api/v1/parks", nil, [200, 200, 200, 200]),
         ("POST /api/v1/parks", "/api/v1/parks", #"{"code":"N-{role}","name":"n","totalSpaces":10,"account":"acct-{role}","password":"p"}"#, [201, 403, 403, 403]),
         ("PUT /api/v1/parks/{code}", "/api/v1/parks/N-admin", #"{"totalSpaces":20}"#, [200, 403, 403, 403]),
+        // N-admin is not connected: a gate request is refused (and kept), for those who may send it.
+        ("POST /api/v1/parks/{code}/commands/{interface}", "/api/v1/parks/N-admin/commands/21", #"{"barCode":"G","isOpen":"1"}"#, [409, 409, 403, 404]),
+        ("GET /api/v1/parks/{code}/commands", "/api/v1/parks/N-admin/commands", nil, [200, 200, 200, 404]),
+        ("GET /api/v1/commands/{id}", "/api/v1/commands/1", nil, [404, 404, 404, 404]),
+        ("GET /api/v1/downlink", "/api/v1/downlink", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/blacklist", "/api/v1/blacklist", nil, [200, 200, 200, 200]),
+        ("PUT /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-{role}", #"{"oweMoney":"10.00","carType":"1"}"#, [200, 200, 403, 403]),
+        ("DELETE /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-admin", nil, [204, 404, 403, 403]),
         ("GET /api/v1/parking-records", "/api/v1/parking-records", nil, [200, 200, 200, 200]),
         ("GET /api/v1/parking-records/{park}/{record}", "/api/v1/parking-records/PK2/none", nil, [404, 404, 404, 404]),
         ("GET /api/v1/blobs/{name}", "/api/v1/blobs/none.jpg", nil, [404, 404, 404, 404]),
@@ -61,7 +70,11 @@ import Testing
     @Test func matrixCoversEveryRoute() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let router = Router(context: AppRequestContext.self)
-            AdminAPI(store: store, accounts: Accounts(store: store), time: ChinaTime()).register(on: router)
+            AdminAPI(
+                store: store, accounts: Accounts(store: store), time: ChinaTime(),
+                commands: ParkCommands(store: store, connections: CPMIConnections(), time: ChinaTime(), logger: TestDatabases.logger),
+                connections: CPMIConnections()
+            ).register(on: router)
             let registered = Set(router.routes.map { "\($0.method) \($0.path)" }.filter { $0.contains("/api/v1") && !$0.hasSuffix("/login") })
             let listed = Set(Self.matrix.map(\.route))
             #expect(registered.subtracting(listed).isEmpty, "routes without a permission row: \(registered.subtracting(listed).sorted())")

@@ -29,6 +29,7 @@ struct TestServer {
         var config = AppConfig()
         config.dataDirectory = directory.path
         config.httpPort = 0
+        config.tcpPort = 0
         config.vendorCacheSeconds = 0
         config.logLevel = "warning"
         if backend == .postgres { config.databaseURL = try await TestDatabases.freshPostgresDatabase() }

@@ -15,6 +15,9 @@ struct AdminAPI {
     var blobs = BlobStore(directory: URL(fileURLWithPath: "blobs"))
     /// `devices.silence`, for the availability figures of campaign reports.
     var deviceSilence: Double = 600
+    /// The T/CPMI downlink (nil in builds without it).
+    var commands: ParkCommands?
+    var connections: CPMIConnections?
 
     static let maxLimit = 100_000
 
@@ -165,7 +168,7 @@ struct AdminAPI {
         }
         api.delete("/members/{plate}") { _, context -> HTTPResponse.Status in
             let user = try context.require(.manageMembers)
-            let plate = try context.parameters.require("plate")
+            let plate = try context.parameters.require("plate").removingPercentEncoding ?? ""
             guard let before = try await store.member(plate: plate), try await store.deleteMember(plate: plate) else {
                 throw HTTPError(.notFound, message: "no member \(plate)")
             }
@@ -237,6 +240,7 @@ struct AdminAPI {
         }
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
+        if let commands, let connections { CommandAPI(store: store, commands: commands, connections: connections).register(on: api) }
     }
 
     struct MemberChange: Decodable {

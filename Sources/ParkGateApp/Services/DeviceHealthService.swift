@@ -12,9 +12,15 @@ struct DeviceHealthService: Service {
     var parkSilence: TimeInterval = 180
     let interval: TimeInterval
     let logger: Logger
+    /// The schema exists only once the platform has prepared it.
+    var isReady: @Sendable () -> Bool = { true }
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            guard isReady() else {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(50)) }
+                continue
+            }
             do {
                 try await sweep(now: Date())
             } catch {

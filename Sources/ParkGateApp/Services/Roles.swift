@@ -25,9 +25,9 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     public func allows(_ permission: Permission) -> Bool {
         switch (self, permission) {
         case (.admin, _): true
-        case (.operator, .read), (.operator, .operate), (.operator, .manageCampaigns), (.operator, .manageMembers): true
+        case (.operator, .read), (.operator, .operate), (.operator, .manageCampaigns), (.operator, .manageMembers), (.operator, .commandParks): true
         case (.auditor, .read), (.auditor, .readLogs): true
-        case (.scoped, .read), (.scoped, .operate): true
+        case (.scoped, .read), (.scoped, .operate), (.scoped, .commandParks): true
         default: false
         }
     }
@@ -46,8 +46,10 @@ public enum Permission: String, Sendable {
     case manageVendors
     /// Register parking lots, their accounts, passwords and secrets.
     case manageParks
-    /// Members (plates) and their auto-pay.
+    /// Members (plates) and their auto-pay, and the blacklist.
     case manageMembers
+    /// Send requests down to parks (open gates, sync prices …); scoped users: their parks only.
+    case commandParks
     /// Create, change and delete users.
     case manageUsers
 }

@@ -26,6 +26,9 @@ public struct ParkingLotSimulator: Sendable {
         public var byInterface: [String: Int] = [:]
         public var retriedAndDelivered = 0
         public var stillQueued = 0
+        /// Downlink requests answered, by interface, and cars kept out by the blacklist.
+        public var downlinkAnswered: [String: Int] = [:]
+        public var refusedByBlacklist = 0
         public var seconds = 0.0
 
         public var description: String {
@@ -35,6 +38,7 @@ public struct ParkingLotSimulator: Sendable {
                 sent \(sent)  acknowledged \(acknowledged)  failed \(failed.values.reduce(0, +))\(failures.isEmpty ? "" : " (\(failures))")
                 by interface \(interfaces)
                 retried and delivered \(retriedAndDelivered)  still queued \(stillQueued)  \(String(format: "%.1f", seconds)) s
+                downlink answered \(downlinkAnswered.sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }.map { "\($0.key):\($0.value)" }.joined(separator: " "))  refused by blacklist \(refusedByBlacklist)
                 """
         }
     }
@@ -45,10 +49,13 @@ public struct ParkingLotSimulator: Sendable {
     public var duration: Double
     public var heartbeatInterval: Double
     public var retryInterval: Double
+    /// The platform's downlink TCP port: each lot keeps a connection there and answers requests.
+    public var downlinkPort: Int?
 
-    public init(target: String, lots: [Lot], rate: Double, duration: Double, heartbeatInterval: Double = 60, retryInterval: Double = 600) {
+    public init(target: String, lots: [Lot], rate: Double, duration: Double, heartbeatInterval: Double = 60, retryInterval: Double = 600,
+                downlinkPort: Int? = nil) {
         (self.target, self.lots, self.rate, self.duration) = (target, lots, rate, duration)
-        (self.heartbeatInterval, self.retryInterval) = (heartbeatInterval, retryInterval)
+        (self.heartbeatInterval, self.retryInterval, self.downlinkPort) = (heartbeatInterval, retryInterval, downlinkPort)
     }
 
     final class State: Sendable {
@@ -76,12 +83,46 @@ public struct ParkingLotSimulator: Sendable {
                 if answer?.resultCode == "0000" { report.acknowledged += 1 } else { report.failed[answer?.resultCode ?? "transport", default: 0] += 1 }
             }
         }
+        let behaviours = lots.indices.map { index in
+            LotDownlinkBehaviour(
+                entryTime: { record in state.inside.withLock { $0[index][record]?.inTime } },
+                unlicensedEntry: { plate, inCross in
+                    let record = "\(lots[index].parkCode)-U\(state.serial.add(1, ordering: .relaxed).newValue)"
+                    let now = Date()
+                    let entry = #"{"recordCode":"\#(record)","carNum":"\#(plate)","inCross":"\#(inCross)","inTime":"\#(stamp(now))","inIdentity":"2","carColor":"","operatorName":"sim"}"#
+                    let answer = await clients[index].sendOrKeep(code: "2", dataText: entry)
+                    count("2", answer)
+                    state.inside.withLock { $0[index][record] = (plate, now) }
+                    return record
+                },
+                unlicensedExit: { plate, record in
+                    state.inside.withLock { inside in
+                        let key = inside[index][record] != nil ? record : inside[index].first { $0.value.plate == plate }?.key
+                        return key.map { inside[index].removeValue(forKey: $0) } != nil
+                    }
+                })
+        }
+        var downlinks: [CPMIDownlinkClient] = []
         for (index, client) in clients.enumerated() {
-            _ = try await client.login()
+            let token = try await client.login()
             let lot = lots[index]
             count("6", await client.sendOrKeep(code: "6", dataText: #"{"parkCode":"\#(lot.parkCode)","totalNum":\#(lot.total),"weather":"晴","situation":""}"#))
+            count("16", await client.sendOrKeep(code: "16", dataText: LotDownlinkBehaviour.priceData(behaviours[index].tariff, parkCode: lot.parkCode)))
             count("8", await client.sendOrKeep(code: "8", dataText: "{}"))
+            if let downlinkPort {
+                downlinks.append(CPMIDownlinkClient(host: URL(string: target)?.host ?? "127.0.0.1", port: downlinkPort, token: token, secret: lot.secret))
+            }
         }
+        let downlinkTasks = zip(downlinks, behaviours).map { downlink, behaviour in
+            Task {
+                // Reconnects after a dropped line, as a lot's system would.
+                while !Task.isCancelled {
+                    try? await downlink.session(handler: behaviour.answer)
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
+        defer { downlinkTasks.forEach { $0.cancel() } }
         let start = ContinuousClock.now
         let total = Int(rate * duration)
         let interval = Duration.nanoseconds(Int64(1e9 / max(rate, 0.001)))
@@ -110,13 +151,17 @@ public struct ParkingLotSimulator: Sendable {
                     }
                     if let (record, stay) = leaving {
                         let minutes = max(1, Int(now.timeIntervalSince(stay.inTime) / 60))
-                        let fee = minutes <= 15 ? 0 : min(30, 2 * ((minutes + 29) / 30))
+                        let fee = behaviours[lotIndex].fee(entry: stay.inTime, exit: now).fee.text
                         let exit = #"{"recordCode":"\#(record)","carNum":"\#(stay.plate)","inCross":"IN1","outCross":"OUT1","inTime":"\#(stamp(stay.inTime))","outTime":"\#(stamp(now))","inIdentity":"2","outIdentity":"2","parkMinutes":\#(minutes),"carColor":"蓝","chargeStatus":"1","payMoney":\#(fee),"discountMoney":0,"incomeMoney":\#(fee),"paymentMode":"4","payOrigin":"1","exitType":"0","operatorName":"sim"}"#
                         let bill = #"{"parkCode":"\#(lot.parkCode)","carNum":"\#(stay.plate)","inCross":"IN1","outcross":"OUT1","inTime":"\#(stamp(stay.inTime))","outTime":"\#(stamp(now))","carType":"2","recordCode":"\#(record)","inImage":"","outImage":"","payMoney":\#(fee),"incomeMoney":\#(fee),"discountMoney":0,"paymentRecordList":[{"billNumber":"\#(record)-1","amountReceivable":\#(fee),"actualReceivable":\#(fee),"discountAmount":0,"payTime":"\#(stamp(now))","payStatus":"1","paymentMode":"4","payOrigin":"1","tollerAccout":"sim"}]}"#
                         count("4", await client.sendOrKeep(code: "4", dataText: exit, bill: bill))
                     } else {
                         let record = "\(lot.parkCode)-\(serial)"
                         let plate = "京" + String(format: "A%05d", Int(serial % 100_000))
+                        if behaviours[lotIndex].isBlacklisted(plate) {
+                            state.report.withLock { $0.refusedByBlacklist += 1 }
+                            return
+                        }
                         let entry = #"{"recordCode":"\#(record)","carNum":"\#(plate)","inCross":"IN1","inTime":"\#(stamp(now))","inIdentity":"2","carColor":"蓝","operatorName":"sim"}"#
                         let answer = await client.sendOrKeep(code: "2", dataText: entry)
                         count("2", answer)
@@ -135,6 +180,9 @@ public struct ParkingLotSimulator: Sendable {
         return state.report.withLock { report in
             report.retriedAndDelivered = delivered
             report.stillQueued = clients.map(\.outbox.pending).reduce(0, +)
+            for behaviour in behaviours {
+                report.downlinkAnswered.merge(behaviour.state.withLock { $0.answered }) { $0 + $1 }
+            }
             let elapsed = ContinuousClock.now - start
             report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             return report
