@@ -174,4 +174,56 @@ extension Backend: CustomTestStringConvertible {
             #expect(try await store.berths(BerthQuery()).first?.psCode == nasty)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func downlinkCommandsAndBlacklist(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let t = Self.base
+            var first = ParkCommandRecord(
+                id: store.newCommandId(now: t), parkCode: "P1", code: "28", oprNum: "OPR-1", data: #"{"plate":"京A12345"}"#, durable: true,
+                status: .queued, requestedBy: "admin", requestedAt: t)
+            let second = ParkCommandRecord(
+                id: store.newCommandId(now: t), parkCode: "P1", code: "16", oprNum: "OPR-2", data: "{}", durable: true,
+                status: .queued, requestedBy: "admin", requestedAt: t, nextAttemptAt: t.addingTimeInterval(60))
+            let other = ParkCommandRecord(
+                id: store.newCommandId(now: t), parkCode: "P2", code: "21", oprNum: "OPR-3", data: "{}", durable: false,
+                status: .sent, requestedBy: "op", requestedAt: t, expiresAt: t.addingTimeInterval(2))
+            for command in [first, second, other] { try await store.saveCommand(command) }
+            #expect(try await store.command(id: first.id) == first)
+            // Due: in request order, not before their next attempt.
+            #expect(try await store.dueCommands(parkCode: nil, now: t, limit: 10).map(\.oprNum) == ["OPR-1"])
+            #expect(try await store.dueCommands(parkCode: "P1", now: t.addingTimeInterval(61), limit: 10).map(\.oprNum) == ["OPR-1", "OPR-2"])
+            #expect(try await store.dueCommands(parkCode: "P2", now: t.addingTimeInterval(61), limit: 10).isEmpty)
+            // The reply updates the same row.
+            first.status = .succeeded
+            first.attempts = 1
+            (first.sentAt, first.repliedAt) = (t.addingTimeInterval(1), t.addingTimeInterval(2))
+            (first.resultCode, first.resultMessage, first.replyData, first.checked) = ("0000", "成功", #"{"a":"1"}"#, "{}")
+            try await store.saveCommand(first)
+            #expect(try await store.command(id: first.id) == first)
+            #expect(try await store.commands(parkCode: "P1", status: nil, limit: 10, before: nil).map(\.oprNum) == ["OPR-2", "OPR-1"])
+            #expect(try await store.commands(parkCode: nil, status: "succeeded", limit: 10, before: nil).map(\.oprNum) == ["OPR-1"])
+            #expect(try await store.commands(parkCode: nil, status: nil, limit: 10, before: second.id).map(\.oprNum) == ["OPR-1"])
+            // A stopped process: durable `sent` goes back to the queue, the rest time out.
+            var interrupted = second
+            interrupted.status = .sent
+            try await store.saveCommand(interrupted)
+            try await store.requeueInterruptedCommands(now: t.addingTimeInterval(100))
+            #expect(try await store.command(id: second.id)?.status == .queued)
+            let timedOut = try #require(try await store.command(id: other.id))
+            #expect(timedOut.status == .timeout && timedOut.error != nil)
+
+            let entry = BlacklistEntry(
+                plate: "京A12345", oweMoney: Money(fen: 1250), carType: "1", paymentStatus: "1", source: "rule", note: "欠费",
+                createdAt: t, updatedAt: t)
+            try await store.saveBlacklistEntry(entry)
+            #expect(try await store.blacklistEntry(plate: "京A12345") == entry)
+            var removed = entry
+            removed.active = false
+            removed.updatedAt = t.addingTimeInterval(5)
+            try await store.saveBlacklistEntry(removed)
+            #expect(try await store.blacklist(activeOnly: true).isEmpty)
+            #expect(try await store.blacklist(activeOnly: false) == [removed])
+        }
+    }
 }
