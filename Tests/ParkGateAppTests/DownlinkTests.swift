@@ -143,8 +143,9 @@ import Testing
         }
     }
 
-    @Test func durableRequestsWaitForTheParkAndGoInOrder() async throws {
-        try await CPMITests.run { server in
+    @Test(arguments: Backend.available)
+    func durableRequestsWaitForTheParkAndGoInOrder(backend: Backend) async throws {
+        try await CPMITests.run(backend) { server in
             let token = try await CPMITests.login(server)
             let order = Mutex<[String]>([])
             let behaviour = LotDownlinkBehaviour(entryTime: { _ in nil })
@@ -250,8 +251,9 @@ import Testing
         }
     }
 
-    @Test func unpaidFeesPutAPlateOnEveryParksBlacklist() async throws {
-        try await CPMITests.run(configure: { $0.blacklistUnpaidAbove = 10; $0.blacklistSweepInterval = 0.2 }) { server in
+    @Test(arguments: Backend.available)
+    func unpaidFeesPutAPlateOnEveryParksBlacklist(backend: Backend) async throws {
+        try await CPMITests.run(backend, configure: { $0.blacklistUnpaidAbove = 10; $0.blacklistSweepInterval = 0.2 }) { server in
             let token = try await CPMITests.login(server)
             let behaviour = LotDownlinkBehaviour(entryTime: { _ in nil })
             try await Self.withLot(server, token: token, behaviour: behaviour) { _ in
