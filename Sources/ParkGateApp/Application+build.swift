@@ -60,7 +60,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
         uplink: { body in await cpmi.handle(contentType: "application/json", body: body) }, logger: logger)
     AdminAPI(store: store, accounts: Accounts(store: store), time: time, blobs: blobs, deviceSilence: config.deviceSilence,
              commands: commands, connections: connections).register(on: router)
-    try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence).register(on: router)
+    try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence, commands: commands,
+                connections: connections).register(on: router)
 
     var services: [any Service] = []
     if let postgres = platform.postgres { services.append(postgres) }

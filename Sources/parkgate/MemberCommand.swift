@@ -25,7 +25,8 @@ struct MemberCommand: AsyncParsableCommand {
                 let member = MemberRecord(
                     plate: normalised, name: name ?? before?.name, phone: phone ?? before?.phone, autoPay: autoPay == "on",
                     createdAt: before?.createdAt ?? Date(), updatedAt: Date())
-                try await store.saveMember(member)
+                // Queued for every park; the running server's outbox sends them.
+                try await Members(store: store, commands: nil).save(member, by: cliUser())
                 try await AuditLog(store: store).record(cliUser(), "member.save", target: "member:\(normalised)", before: before, after: member, channel: "cli")
             }
             print("member \(normalised) auto-pay \(autoPay)")

@@ -1,4 +1,5 @@
 import Foundation
+import ParkGateClient
 import ParkGateModel
 import Testing
 
@@ -124,6 +125,79 @@ import Testing
                 throw error
             }
             await driver.quit()
+        }
+    }
+
+    /// The downlink pages: who is connected, a request sent from the console with the park's
+    /// answer, the blacklist kept by hand, and a member removed; each reaches the simulated lot.
+    @Test func operatorSendsToAParkFromTheConsole() async throws {
+        try await CPMITests.run { server in
+            let site = "http://127.0.0.1:\(server.port)"
+            let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"]
+            let token = try await CPMITests.login(server)
+            let behaviour = LotDownlinkBehaviour(entryTime: { _ in nil })
+            try await DownlinkTests.withLot(server, token: token, behaviour: behaviour) { _ in
+                let driver = try await WebDriver(port: try CLITests.freePort())
+                do {
+                    try await driver.open(site + "/downlink")
+                    try await driver.type("#username", "admin")
+                    try await driver.type("#password", "pw")
+                    try await driver.click("#signin")
+                    #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/downlink") })
+                    #expect(try await driver.text("#connection-list").contains("P001"), "the connected lot")
+
+                    // Open a gate: the page of the request shows the lot's answer.
+                    _ = try await driver.script("document.querySelector('#command-form select[name=code]').value = '21';")
+                    try await driver.type("#command-form textarea[name=data]", #"{"barCode":"GATE-IN1","isOpen":"1"}"#)
+                    try await driver.click("#command-form button")
+                    #expect(try await driver.wait(5) { try await driver.url.contains("/commands/") })
+                    let detail = try await driver.source
+                    #expect(detail.contains("21 远程开闸") && detail.contains("0000") && detail.contains("成功") && detail.contains("GATE-IN1"))
+                    if let shots { try await driver.screenshot(to: shots + "/command.png") }
+                    // Bad data is refused with the reason, nothing sent.
+                    try await driver.open(site + "/downlink")
+                    _ = try await driver.script("document.querySelector('#command-form select[name=code]').value = '21';")
+                    try await driver.type("#command-form textarea[name=data]", #"{"isOpen":"1"}"#)
+                    try await driver.click("#command-form button")
+                    #expect(try await driver.wait(5) { try await driver.source.contains("barCode is required") })
+                    try await driver.open(site + "/downlink?parkCode=P001")
+                    #expect(try await driver.elements("#list tbody tr").count == 1)
+                    if let shots { try await driver.screenshot(to: shots + "/downlink.png") }
+
+                    // The blacklist by hand: added, sent to the lot, removed.
+                    try await driver.open(site + "/blacklist")
+                    try await driver.type("#blacklist-form input[name=plate]", "京A77777")
+                    try await driver.type("#blacklist-form input[name=oweMoney]", "12.50")
+                    try await driver.click("#blacklist-form button")
+                    #expect(try await driver.wait(5) { try await driver.source.contains("京A77777") })
+                    #expect(try await driver.text("#list").contains("12.50"))
+                    try await DownlinkTests.waitUntil("the lot has it") { behaviour.isBlacklisted("京A77777") }
+                    if let shots { try await driver.screenshot(to: shots + "/blacklist.png") }
+                    try await driver.click("button.remove")
+                    #expect(try await driver.wait(5) { try await driver.source.contains(">没有记录<") })
+                    try await DownlinkTests.waitUntil("the lot no longer has it") { !behaviour.isBlacklisted("京A77777") }
+
+                    // A member reaches the lot (29); removed in the console, the lot learns it.
+                    #expect(try await server.send(.post, "/api/v1/members", json: ["plate": "京M88888", "autoPay": true]).status == 200)
+                    try await DownlinkTests.waitUntil("the lot has the member") { behaviour.member("京M88888")?["isAutopay"] == "1" }
+                    try await driver.open(site + "/members")
+                    try await driver.click("button.delete")
+                    #expect(try await driver.wait(5) { try await !driver.source.contains("京M88888") })
+                    try await DownlinkTests.waitUntil("the lot learns of the removal") { behaviour.member("京M88888")?["memberType"] == "已注销" }
+                    #expect(behaviour.member("京M88888")?["isAutopay"] == "0")
+
+                    // In English.
+                    try await driver.open(site + "/downlink")
+                    try await driver.click("#lang")
+                    #expect(try await driver.wait(5) { try await driver.source.contains("Connected parks") })
+                    #expect(try await driver.source.contains("succeeded"))
+                    try await driver.click("#lang")
+                } catch {
+                    await driver.quit()
+                    throw error
+                }
+                await driver.quit()
+            }
         }
     }
 }

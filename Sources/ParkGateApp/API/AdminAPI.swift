@@ -162,14 +162,14 @@ struct AdminAPI {
             let member = MemberRecord(
                 plate: plate, name: change.name ?? before?.name, phone: change.phone ?? before?.phone, autoPay: change.autoPay ?? before?.autoPay ?? false,
                 createdAt: before?.createdAt ?? Date(), updatedAt: Date())
-            try await store.saveMember(member)
+            try await Members(store: store, commands: commands).save(member, by: user.username)
             try await audit.record(user.username, "member.save", target: "member:\(plate)", before: before, after: member, channel: "api")
             return member
         }
         api.delete("/members/{plate}") { _, context -> HTTPResponse.Status in
             let user = try context.require(.manageMembers)
             let plate = try context.parameters.require("plate").removingPercentEncoding ?? ""
-            guard let before = try await store.member(plate: plate), try await store.deleteMember(plate: plate) else {
+            guard let before = try await Members(store: store, commands: commands).remove(plate: plate, by: user.username) else {
                 throw HTTPError(.notFound, message: "no member \(plate)")
             }
             try await audit.record(user.username, "member.delete", target: "member:\(plate)", before: before, channel: "api")

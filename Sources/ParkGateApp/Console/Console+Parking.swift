@@ -91,7 +91,8 @@ extension Console {
                 let t = words(request)
                 var table = ConsoleTable(title: t["members"]!, active: "members", filters: [], columns: [t["plate"]!, t["autoPay"]!, t["name"]!, t["phone"]!])
                 table.rows = try await store.members().map { member in
-                    ([.init(text: member.plate), .init(text: member.autoPay ? t["yes"]! : t["no"]!), .init(text: member.name ?? ""), .init(text: member.phone ?? "")], [])
+                    ([.init(text: member.plate), .init(text: member.autoPay ? t["yes"]! : t["no"]!), .init(text: member.name ?? ""), .init(text: member.phone ?? "")],
+                     [.init(path: "/members/\(Self.pathComponent(member.plate))/delete", label: t["delete"]!, name: "delete")])
                 }
                 table.after = render("form", [
                     "heading": t["members"]!, "action": "/members", "id": "member-form", "submit": t["save"]!,
@@ -111,7 +112,7 @@ extension Console {
                     plate: plate, name: form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? before?.name,
                     phone: form["phone"].flatMap { $0.isEmpty ? nil : $0 } ?? before?.phone, autoPay: form["autoPay"] == "on",
                     createdAt: before?.createdAt ?? Date(), updatedAt: Date())
-                try await store.saveMember(member)
+                try await Members(store: store, commands: commands).save(member, by: user.username)
                 try await audit.record(user.username, "member.save", target: "member:\(plate)", before: before, after: member, channel: "console")
                 return redirect("/members")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Mustache
+import ParkGateProtocols
 import ParkGateModel
 import ParkGateStore
 
@@ -13,10 +14,15 @@ struct Console: Sendable {
     let time: ChinaTime
     let campaigns: Campaigns
     let library: MustacheLibrary
+    /// The T/CPMI downlink (requests, connections, blacklist, members' fan-out).
+    var commands: ParkCommands?
+    var connections: CPMIConnections?
 
     static let cookie = "parkgate_session"
 
-    init(store: any Store, accounts: Accounts, time: ChinaTime, deviceSilence: Double) throws {
+    init(store: any Store, accounts: Accounts, time: ChinaTime, deviceSilence: Double, commands: ParkCommands? = nil,
+         connections: CPMIConnections? = nil) throws {
+        (self.commands, self.connections) = (commands, connections)
         self.store = store
         self.accounts = accounts
         self.time = time
@@ -26,7 +32,7 @@ struct Console: Sendable {
         self.library = library
     }
 
-    var api: AdminAPI { AdminAPI(store: store, accounts: accounts, time: time) }
+    var api: AdminAPI { AdminAPI(store: store, accounts: accounts, time: time, commands: commands, connections: connections) }
     var audit: AuditLog { AuditLog(store: store) }
 
     func register(on router: Router<AppRequestContext>) {
@@ -72,6 +78,7 @@ struct Console: Sendable {
         let pages = router.group().add(middleware: ConsoleAuthMiddleware(accounts: accounts, cookie: Self.cookie))
         registerRecordPages(on: pages)
         registerParkingPages(on: pages)
+        registerDownlinkPages(on: pages)
         registerAdminPages(on: pages)
     }
 
@@ -96,6 +103,7 @@ struct Console: Sendable {
             let items: [(String, String, Permission)] = [
                 ("/", "dashboard", .read), ("/parks", "parks", .read), ("/parking-records", "parkRecords", .read),
                 ("/reconciliations", "reconciliations", .read), ("/settlements", "settlements", .read), ("/members", "members", .manageMembers),
+                ("/downlink", "downlink", .read), ("/blacklist", "blacklist", .read),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),

@@ -77,14 +77,20 @@ public final class ParkCommands: Service, Sendable {
     /// Puts a durable request in the park's outbox without waiting for it (the blacklist and
     /// other fan-outs to many parks).
     public func enqueue(parkCode: String, code: String, dataText: String, by username: String, now: Date = Date()) async throws -> ParkCommandRecord {
+        let command = try await Self.queue(in: store, parkCode: parkCode, code: code, dataText: dataText, by: username, now: now)
+        if connections.isConnected(parkCode) { kick(parkCode) }
+        return command
+    }
+
+    /// Stores a durable request as queued; the running platform's outbox sweep sends it (how
+    /// commands run outside the server, such as `parkgate member add`, reach the parks).
+    public static func queue(in store: any Store, parkCode: String, code: String, dataText: String, by username: String, now: Date = Date()) async throws -> ParkCommandRecord {
         guard let spec = CPMIDownlinkSpec.spec(code: code), spec.durable else { throw Failure.unknownInterface(code) }
         let id = store.newCommandId(now: now)
-        let values = Self.flatten(dataText)
         let command = ParkCommandRecord(
-            id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: Self.withParkCode(dataText, parkCode, values: values),
+            id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: withParkCode(dataText, parkCode, values: flatten(dataText)),
             durable: true, status: .queued, requestedBy: username, requestedAt: now)
         try await store.saveCommand(command)
-        if connections.isConnected(parkCode) { kick(parkCode) }
         return command
     }
 

@@ -48,6 +48,8 @@ public final class LotDownlinkBehaviour: Sendable {
 
     public var tariff: Tariff { state.withLock { $0.tariff } }
     public func isBlacklisted(_ plate: String) -> Bool { state.withLock { $0.blacklist.contains(plate) } }
+    /// The member list entry (29) the platform last sent for a plate.
+    public func member(_ plate: String) -> [String: String]? { state.withLock { $0.members[plate] } }
 
     /// The fee of a stay by this lot's rules (its tariff, its coupons for the plate are not applied).
     public func fee(entry: Date, exit: Date, paid: Money = Money(fen: 0)) -> FeeQuote {
