@@ -66,7 +66,7 @@ struct CommandAPI {
             let text = String(decoding: bytes, as: UTF8.self)
             let command: ParkCommandRecord
             do {
-                command = try await commands.send(parkCode: park, code: interface, dataText: text, values: ParkCommands.flatten(text), by: user.username)
+                command = try await commands.send(parkCode: park, code: interface, dataText: text, by: user.username)
             } catch let failure as ParkCommands.Failure {
                 switch failure {
                 case .unknownPark, .unknownInterface: throw HTTPError(.notFound, message: failure.description)

@@ -69,7 +69,7 @@ extension Console {
                 }
                 let command: ParkCommandRecord
                 do {
-                    command = try await commands.send(parkCode: park, code: code, dataText: data, values: ParkCommands.flatten(data), by: user.username)
+                    command = try await commands.send(parkCode: park, code: code, dataText: data, by: user.username)
                 } catch let failure as ParkCommands.Failure {
                     switch failure {
                     case .unknownPark, .unknownInterface: throw HTTPError(.notFound, message: failure.description)

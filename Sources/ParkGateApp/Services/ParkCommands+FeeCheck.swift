@@ -7,9 +7,9 @@ extension ParkCommands {
     /// 停车费用查询 (9): the park's answer next to ParkGate's own computation (temporary price,
     /// cards, the coupons the query carried, prepayments), as JSON for the record.
     func checkFee(_ command: ParkCommandRecord) async throws -> String {
-        let reply = Self.flatten(command.replyData ?? "{}")
+        let reply = CPMIDownlinkSpec.values(command.replyData ?? "{}")
         guard command.status == .succeeded else { return Self.check(note: "the park did not answer with its fee") }
-        let request = Self.flatten(command.data)
+        let request = CPMIDownlinkSpec.values(command.data)
         let recordCode = request["recordCode"] ?? ""
         guard let record = try await store.parkingRecord(parkCode: command.parkCode, recordCode: recordCode), let entry = record.inTime else {
             return Self.check(note: "ParkGate has no entry for record \(recordCode)")
@@ -57,7 +57,7 @@ extension ParkCommands {
         var valid: [Coupon] = [], problems: [CouponProblem] = []
         for item in items {
             guard let object = item as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: object) else { continue }
-            switch Coupon.read(flatten(String(decoding: data, as: UTF8.self)), time: time) {
+            switch Coupon.read(CPMIDownlinkSpec.values(String(decoding: data, as: UTF8.self)), time: time) {
             case .success(let coupon): valid.append(coupon)
             case .failure(let problem): problems.append(problem)
             }

@@ -49,14 +49,15 @@ public final class ParkCommands: Service, Sendable {
     /// durable request goes through the park's outbox so that order is kept). Returns the
     /// request as it stands: `succeeded`/`failed` with the park's answer, `timeout`, `offline`
     /// (refused), or `queued`.
-    public func send(parkCode: String, code: String, dataText: String, values: [String: String], by username: String, now: Date = Date()) async throws -> ParkCommandRecord {
+    public func send(parkCode: String, code: String, dataText: String, by username: String, now: Date = Date()) async throws -> ParkCommandRecord {
+        let values = CPMIDownlinkSpec.values(dataText)
         guard let spec = CPMIDownlinkSpec.spec(code: code) else { throw Failure.unknownInterface(code) }
         guard try await store.park(code: parkCode) != nil else { throw Failure.unknownPark(parkCode) }
         let problems = spec.problems(values)
         guard problems.isEmpty else { throw Failure.invalid(problems) }
         let id = store.newCommandId(now: now)
         var command = ParkCommandRecord(
-            id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: Self.withParkCode(dataText, parkCode, values: values),
+            id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: CPMIDownlinkSpec.data(dataText, parkCode: parkCode, values: values),
             durable: spec.durable, status: .queued, requestedBy: username, requestedAt: now,
             expiresAt: spec.durable ? nil : now.addingTimeInterval(spec.timeout))
         if spec.durable {
@@ -88,19 +89,10 @@ public final class ParkCommands: Service, Sendable {
         guard let spec = CPMIDownlinkSpec.spec(code: code), spec.durable else { throw Failure.unknownInterface(code) }
         let id = store.newCommandId(now: now)
         let command = ParkCommandRecord(
-            id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: withParkCode(dataText, parkCode, values: flatten(dataText)),
+            id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: CPMIDownlinkSpec.data(dataText, parkCode: parkCode, values: CPMIDownlinkSpec.values(dataText)),
             durable: true, status: .queued, requestedBy: username, requestedAt: now)
         try await store.saveCommand(command)
         return command
-    }
-
-    /// `data` with the park's code added when the caller left it out.
-    static func withParkCode(_ dataText: String, _ parkCode: String, values: [String: String]) -> String {
-        guard values["parkCode"] == nil else { return dataText }
-        let trimmed = dataText.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.hasPrefix("{") else { return dataText }
-        let rest = trimmed.dropFirst().trimmingCharacters(in: .whitespacesAndNewlines)
-        return "{\"parkCode\":" + JSONText.quote(parkCode) + (rest == "}" ? "}" : "," + rest)
     }
 
     /// Polls the stored request until its fate is known or `within` seconds pass.
@@ -164,26 +156,9 @@ public final class ParkCommands: Service, Sendable {
 
     /// What a park accepted becomes the platform's record of its synchronised tables.
     func accepted(_ command: ParkCommandRecord, spec: CPMIDownlinkSpec) async throws {
-        guard let entry = spec.syncEntry(Self.flatten(command.data)) else { return }
+        guard let entry = spec.syncEntry(CPMIDownlinkSpec.values(command.data)) else { return }
         try await store.savePlatformSyncEntry(
             parkCode: command.parkCode, interface: command.code, key: entry.key, values: entry.values, removed: entry.removed, at: Date())
-    }
-
-    /// A JSON object's members as text (numbers as written, nested values as JSON).
-    public static func flatten(_ dataText: String) -> [String: String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(dataText.utf8), options: [.fragmentsAllowed]) as? [String: Any] else { return [:] }
-        var values: [String: String] = [:]
-        for (key, value) in object {
-            switch JSONValue(foundation: value) {
-            case .string(let text): values[key] = text
-            case .number(let text): values[key] = text
-            case .bool(let flag): values[key] = flag ? "true" : "false"
-            case .null: break
-            case .array, .object:
-                if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) { values[key] = String(decoding: data, as: UTF8.self) }
-            }
-        }
-        return values
     }
 
     // MARK: the outbox

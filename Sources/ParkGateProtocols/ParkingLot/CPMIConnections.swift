@@ -34,7 +34,6 @@ public enum CPMIDownlinkError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// One logged-in park connection.
 public final class CPMIConnection: Sendable {
-    public let id: UInt64
     public let parkCode: String
     public let remoteAddress: String
     public let connectedAt: Date
@@ -47,9 +46,9 @@ public final class CPMIConnection: Sendable {
     private let pending = Mutex<[String: EventLoopPromise<CPMIReply>]>([:])
     private let lastReadMs = Atomic<Int64>(0)
 
-    init(id: UInt64, parkCode: String, token: String, secret: String?, signatureOn: Bool, channel: any Channel,
+    init(parkCode: String, token: String, secret: String?, signatureOn: Bool, channel: any Channel,
          outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, now: Date) {
-        (self.id, self.parkCode, self.token, self.secret, self.signatureOn) = (id, parkCode, token, secret, signatureOn)
+        (self.parkCode, self.token, self.secret, self.signatureOn) = (parkCode, token, secret, signatureOn)
         (self.channel, self.outbound, self.connectedAt) = (channel, outbound, now)
         remoteAddress = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         lastReadMs.store(Int64(now.timeIntervalSince1970 * 1000), ordering: .relaxed)
@@ -122,7 +121,6 @@ public final class CPMIConnections: Sendable {
     /// Every open channel, logged in or not (closed on shutdown).
     private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let closing = Atomic<Bool>(false)
-    private let nextId = Atomic<UInt64>(1)
     private let port = Atomic<Int>(0)
     private let onConnect = Mutex<(@Sendable (String) -> Void)?>(nil)
 
@@ -164,8 +162,6 @@ public final class CPMIConnections: Sendable {
 
     /// Open connections, logged in or not.
     public var openCount: Int { open.withLock { $0.count } }
-
-    func makeId() -> UInt64 { nextId.add(1, ordering: .relaxed).oldValue }
 
     /// Binds a logged-in connection to its park; the connection it replaces is closed.
     func bind(_ connection: CPMIConnection) {

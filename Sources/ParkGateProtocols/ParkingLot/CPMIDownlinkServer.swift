@@ -43,6 +43,7 @@ public struct CPMIDownlinkServer: Service {
 
     public func run() async throws {
         let configuration = self.configuration
+        let logger = self.logger
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -55,7 +56,7 @@ public struct CPMIDownlinkServer: Service {
                         readTimeout: amount(configuration.readIdleTime), writeTimeout: amount(configuration.writeIdleTime),
                         allTimeout: amount(configuration.allIdleTime)))
                     try sync.addHandler(IdleCloser())
-                    try sync.addHandler(ByteToMessageHandler(CPMIFrameDecoder(limit: configuration.frameLimit)))
+                    try sync.addHandler(ByteToMessageHandler(CPMIFrameDecoder(limit: configuration.frameLimit, logger: logger)))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
@@ -175,7 +176,7 @@ public struct CPMIDownlinkServer: Service {
               let park = try? await store.park(code: token.subject)
         else { return nil }
         return CPMIConnection(
-            id: connections.makeId(), parkCode: park.code, token: message.token, secret: park.secret, signatureOn: park.signatureOn,
+            parkCode: park.code, token: message.token, secret: park.secret, signatureOn: park.signatureOn,
             channel: channel, outbound: outbound, now: now)
     }
 }

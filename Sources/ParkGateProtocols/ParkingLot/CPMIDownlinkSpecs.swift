@@ -70,4 +70,30 @@ public struct CPMIDownlinkSpec: Sendable {
         let key = spec.key.flatMap { values[$0] } ?? ""
         return (key, values, interface == .monthlyCardRecord && values["status"] == "2")
     }
+
+    /// A JSON object's members as text (numbers as written, nested values as JSON).
+    public static func values(_ dataText: String) -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(dataText.utf8), options: [.fragmentsAllowed]) as? [String: Any] else { return [:] }
+        var values: [String: String] = [:]
+        for (key, value) in object {
+            switch JSONValue(foundation: value) {
+            case .string(let text): values[key] = text
+            case .number(let text): values[key] = text
+            case .bool(let flag): values[key] = flag ? "true" : "false"
+            case .null: break
+            case .array, .object:
+                if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) { values[key] = String(decoding: data, as: UTF8.self) }
+            }
+        }
+        return values
+    }
+
+    /// `data` with the park's code added when the caller left it out.
+    public static func data(_ dataText: String, parkCode: String, values: [String: String]) -> String {
+        guard values["parkCode"] == nil else { return dataText }
+        let trimmed = dataText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("{") else { return dataText }
+        let rest = trimmed.dropFirst().trimmingCharacters(in: .whitespacesAndNewlines)
+        return "{\"parkCode\":" + JSONText.quote(parkCode) + (rest == "}" ? "}" : "," + rest)
+    }
 }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import ParkGateModel
 
@@ -29,7 +30,10 @@ public final class CPMIFrameDecoder: ByteToMessageDecoder {
     /// How far the current packet has been searched for its end.
     private var searched = 0
 
-    public init(limit: Int = CPMIFrame.defaultLimit) { self.limit = limit }
+    /// Where the counts go when the connection ends (nil: nowhere).
+    let logger: Logger?
+
+    public init(limit: Int = CPMIFrame.defaultLimit, logger: Logger? = nil) { (self.limit, self.logger) = (limit, logger) }
 
     public func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let view = buffer.readableBytesView
@@ -58,6 +62,11 @@ public final class CPMIFrameDecoder: ByteToMessageDecoder {
         while try decode(context: context, buffer: &buffer) == .continue {}
         skippedBytes += buffer.readableBytes
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        if skippedBytes > 0 || tornPackets > 0, let logger {
+            logger.notice("T/CPMI downlink: bytes outside packets were dropped", metadata: [
+                "remote": "\(context.remoteAddress?.description ?? "?")", "skippedBytes": "\(skippedBytes)", "tornPackets": "\(tornPackets)",
+            ])
+        }
         return .needMoreData
     }
 }
