@@ -153,6 +153,15 @@ extension SQLStore {
             identity + [.text(JSONText.object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), SQLValue(at)])
     }
 
+    public func raiseParkAlarm(kind: String, code: String, parkCode: String, subject: String, messageId: String, description: String, at: Date) async throws {
+        try await database.execute(
+            """
+            INSERT INTO alarms (id, kind, code, level, vendor, dev_code, park_code, ps_code, message_id, raised_ms, description, status)
+            VALUES (?, ?, ?, NULL, 'cpmi', ?, ?, NULL, ?, ?, ?, 'open')
+            """,
+            [.int(ids.next(now: at)), .text(kind), .text(code), .text(subject), .text(parkCode), .text(messageId), SQLValue(at), .text(description)])
+    }
+
     // MARK: blacklist
 
     public func saveBlacklistEntry(_ entry: BlacklistEntry) async throws {

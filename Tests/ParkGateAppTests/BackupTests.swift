@@ -8,7 +8,7 @@ import Testing
 /// Backups taken while messages pour in hold every message acknowledged before the backup
 /// began, and restore into an empty data directory or database (SQLite and PostgreSQL, and
 /// from one to the other).
-@Suite struct BackupTests {
+@Suite(.timeLimit(.minutes(3))) struct BackupTests {
     /// Acknowledged flowIds with the time each answer arrived.
     final class Acks: Sendable {
         let list = Mutex<[(flowId: String, at: Date)]>([])

@@ -5,7 +5,7 @@ import Testing
 
 /// The console in a real browser (headless Chromium over WebDriver) against the real server.
 /// With `PARKGATE_SCREENSHOTS=DIR` the main pages are saved there (docs/screenshots).
-@Suite(.serialized) struct BrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct BrowserTests {
     static let time = ChinaTime()
 
     @Test func operatorWorksInTheConsole() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// The `parkgate` executable as operators script it: serve, vendor and user commands against a
 /// running server, and a clean stop on SIGTERM.
-@Suite(.serialized) struct CLITests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct CLITests {
     static var binary: URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("parkgate")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }

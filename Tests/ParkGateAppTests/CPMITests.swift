@@ -11,7 +11,7 @@ import Testing
 
 /// T/CPMI uplink over real HTTP: envelope, signatures, login tokens, replays, parking records,
 /// and every result code these interfaces can give.
-@Suite struct CPMITests {
+@Suite(.timeLimit(.minutes(3))) struct CPMITests {
     static let secret = "POOL-SECRET"
 
     /// A server with park P001 (account lot1/pw1, 100 spaces, signature on with a secret).

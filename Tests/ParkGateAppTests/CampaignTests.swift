@@ -8,7 +8,7 @@ import Testing
 
 /// Device evaluation campaigns end to end: a simulated test site with known injected faults
 /// sends over real HTTP; the report must find exactly those faults and nothing else.
-@Suite struct CampaignTests {
+@Suite(.timeLimit(.minutes(3))) struct CampaignTests {
     static let time = ChinaTime()
 
     static func simulator(port: Int) -> RoadsideCampaignSimulator {

@@ -12,7 +12,7 @@ import Testing
 /// T/CPMI downlink over real TCP: a parking lot logs in on the downlink port, the command API
 /// sends every kind of request and returns the lot's reply; offline parks get their durable
 /// requests in order on reconnect; bad packets cannot hurt the server.
-@Suite struct DownlinkTests {
+@Suite(.timeLimit(.minutes(3))) struct DownlinkTests {
     /// POSTs a command; returns the HTTP status and the command object.
     static func command(_ server: TestServer, _ code: String, _ data: String, park: String = "P001") async throws -> (status: Int, body: [String: Any]) {
         let response = try await server.client.execute(
@@ -124,6 +124,36 @@ import Testing
                 #expect(list.count == 16 && list.allSatisfy { $0["requestedBy"] as? String == "admin" && $0["repliedAt"] != nil })
                 let one = try await server.api("/api/v1/commands/\(try #require(open.body["id"] as? String))")
                 #expect(one["code"] as? String == "21" && one["name"] as? String == "远程开闸")
+            }
+        }
+    }
+
+    @Test func aLotThatOverchargesRaisesAnAlarm() async throws {
+        try await CPMITests.run { server in
+            let token = try await CPMITests.login(server)
+            let entered = Date().addingTimeInterval(-7_800)
+            let behaviour = LotDownlinkBehaviour(entryTime: { _ in entered })
+            _ = try await CPMITests.call(server, "16", LotDownlinkBehaviour.priceData(behaviour.tariff, parkCode: "P001"), token: token)
+            let entry = #"{"recordCode":"R7","carNum":"京A70000","inCross":"IN1","inTime":"\#(ChinaTime().formatDashed(entered))","inIdentity":"2","carColor":"蓝","operatorName":"x"}"#
+            #expect(try await CPMITests.call(server, "2", entry, token: token)["resultCode"] as? String == "0000")
+            // The lot adds 5 yuan to what its own tariff says.
+            let overcharging: @Sendable (CPMIDownlinkRequest) async -> CPMIDownlinkAnswer = { request in
+                var answer = await behaviour.answer(request)
+                guard request.code == "9", var reply = try? JSONSerialization.jsonObject(with: Data(answer.dataText.utf8)) as? [String: Any],
+                    let fee = reply["payMoney"].flatMap({ Money("\($0)") }) else { return answer }
+                reply["payMoney"] = Money(fen: fee.fen + 500).text
+                answer.dataText = String(decoding: try! JSONSerialization.data(withJSONObject: reply), as: UTF8.self)
+                return answer
+            }
+            try await Self.withLot(server, token: token, behaviour: behaviour, handler: overcharging) { _ in
+                let fee = try await Self.command(server, "9", #"{"recordCode":"R7"}"#)
+                #expect(fee.status == 200, "the park answered; the check is ParkGate's")
+                let checked = try #require(fee.body["checked"] as? [String: Any])
+                #expect(checked["matches"] as? Bool == false)
+                #expect((checked["differences"] as? [String: Any])?["payMoney"] as? String == "5.00", "\(checked)")
+                let alarms = try await server.items("/api/v1/alarms?status=open")
+                let alarm = try #require(alarms.first { $0["kind"] as? String == "fee-mismatch" }, "\(alarms)")
+                #expect((alarm["description"] as? String ?? "").contains("R7") && (alarm["description"] as? String ?? "").contains("payMoney"))
             }
         }
     }

@@ -9,7 +9,7 @@ import ParkGateTestSupport
 import Testing
 
 /// Every `/api/v1` route, for every role: allowed, forbidden, or invisible (scoped users).
-@Suite struct PermissionTests {
+@Suite(.timeLimit(.minutes(3))) struct PermissionTests {
     static let roles = ["admin", "operator", "auditor", "scoped"]
 
     /// The expected status per role (admin, operator, auditor, scoped) for each route; the

@@ -6,7 +6,7 @@ import ParkGateTestSupport
 import Testing
 
 /// What an operator sees: berths, sessions, alarms, devices, the read API and its guard.
-@Suite struct PlatformTests {
+@Suite(.timeLimit(.minutes(3))) struct PlatformTests {
     @Test(arguments: Backend.available)
     func berthsSessionsAndAlarmsFollowTheDevices(backend: Backend) async throws {
         try await TestServer.run(backend: backend) { server in

@@ -5,7 +5,7 @@ import ParkGateTestSupport
 import Testing
 
 /// Table 4.1 over real HTTP: every code path, and that a refused message stores nothing.
-@Suite struct RoadsideHTTPTests {
+@Suite(.timeLimit(.minutes(3))) struct RoadsideHTTPTests {
     @Test func tokenEndpointCodes() async throws {
         try await TestServer.run { server in
             let ok = try await server.post("token", #"{"comType":"102","dataTime":"20171010123059","comKey":"4A8EE19823CF"}"#)

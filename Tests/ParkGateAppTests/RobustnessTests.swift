@@ -5,7 +5,7 @@ import ParkGateTestSupport
 import Testing
 
 /// Hostile and broken input never crashes or stalls the server.
-@Suite struct RobustnessTests {
+@Suite(.timeLimit(.minutes(3))) struct RobustnessTests {
     @Test func oversizedBodiesGet413WithoutBeingRead() async throws {
         try await TestServer.run({ $0.bodyLimit = 4096 }) { server in
             // Declared too large: answered before the body is sent, connection closed.

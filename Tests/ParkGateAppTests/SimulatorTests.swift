@@ -7,7 +7,7 @@ import ParkGateTestSupport
 import Testing
 
 /// The simulator speaks the real wire format: everything it sends is acknowledged and stored.
-@Suite struct SimulatorTests {
+@Suite(.timeLimit(.minutes(3))) struct SimulatorTests {
     @Test func simulatedFleetIsAcknowledgedAndStored() async throws {
         try await TestServer.run { server in
             let simulator = RoadsideSimulator(
@@ -44,7 +44,7 @@ import Testing
 }
 
 /// The T/CPMI lot simulator speaks the real wire format: everything it sends is acknowledged.
-@Suite struct ParkingLotSimulatorTests {
+@Suite(.timeLimit(.minutes(3))) struct ParkingLotSimulatorTests {
     @Test func simulatedLotsAreAcknowledgedAndStored() async throws {
         try await TestServer.run { server in
             let platform = try Platform.open(server.config, logger: TestDatabases.logger)

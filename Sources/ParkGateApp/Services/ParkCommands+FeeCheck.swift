@@ -5,21 +5,22 @@ import ParkGateStore
 
 extension ParkCommands {
     /// 停车费用查询 (9): the park's answer next to ParkGate's own computation (temporary price,
-    /// cards, the coupons the query carried, prepayments), as JSON for the record.
-    func checkFee(_ command: ParkCommandRecord) async throws -> String {
+    /// cards, the coupons the query carried, prepayments), as JSON for the record, and the
+    /// differences in words when the two disagree.
+    func checkFee(_ command: ParkCommandRecord) async throws -> (json: String, mismatch: String?) {
         let reply = CPMIDownlinkSpec.values(command.replyData ?? "{}")
-        guard command.status == .succeeded else { return Self.check(note: "the park did not answer with its fee") }
+        guard command.status == .succeeded else { return (Self.check(note: "the park did not answer with its fee"), nil) }
         let request = CPMIDownlinkSpec.values(command.data)
         let recordCode = request["recordCode"] ?? ""
         guard let record = try await store.parkingRecord(parkCode: command.parkCode, recordCode: recordCode), let entry = record.inTime else {
-            return Self.check(note: "ParkGate has no entry for record \(recordCode)")
+            return (Self.check(note: "ParkGate has no entry for record \(recordCode)"), nil)
         }
         let exit = (reply["chargeTime"]).flatMap { time.parseDashed($0) ?? time.parseCompact($0) } ?? command.repliedAt ?? Date()
         let coupons = Self.coupons(request["couponList"], time: time)
         let paid = try await store.prepaidTotal(parkCode: command.parkCode, recordCode: recordCode)
         guard let quote = try await CPMIFeeRules(store: store, time: time).quote(
             parkCode: command.parkCode, plate: record.plate, entry: entry, exit: exit, coupons: coupons.valid, paid: paid)
-        else { return Self.check(note: "the park has synchronised no temporary price (16)") }
+        else { return (Self.check(note: "the park has synchronised no temporary price (16)"), nil) }
         let ours: [(String, Money)] = [
             ("payMoney", quote.fee), ("discountMoney", quote.discount), ("chargeMoney", quote.due), ("realPayMoney", quote.paid),
         ]
@@ -38,12 +39,15 @@ extension ParkCommands {
             }
         }
         let notes = coupons.problems.map { "coupon \($0.id): \($0.reason)" } + quote.refused.map { "coupon \($0.couponId): \($0.reason)" }
-        return "{" + [
+        let json = "{" + [
             "\"matches\":" + (matches ? "true" : "false"),
             "\"ours\":" + JSONText.object(pairs + [("minutes", String(quote.minutes)), ("exitTime", time.formatDashed(exit))]),
             "\"differences\":" + JSONText.object(differences),
             "\"notes\":[" + notes.map(JSONText.quote).joined(separator: ",") + "]",
         ].joined(separator: ",") + "}"
+        let mismatch = matches ? nil : "停车费用查询 \(recordCode) \(record.plate): "
+            + differences.map { "\($0.0) \($0.1 == "missing" ? "missing" : "lot − ParkGate = " + $0.1)" }.joined(separator: ", ")
+        return (json, mismatch)
     }
 
     static func check(note: String) -> String {

@@ -128,7 +128,16 @@ public final class ParkCommands: Service, Sendable {
             } else {
                 command.status = .failed
             }
-            if command.code == CPMIInterface.feeQuery.code { command.checked = try await checkFee(command) }
+            if command.code == CPMIInterface.feeQuery.code {
+                let check = try await checkFee(command)
+                command.checked = check.json
+                if let mismatch = check.mismatch {
+                    // In the alarm inbox, so that an auditor sees lots that charge other than their tariff.
+                    try await store.raiseParkAlarm(
+                        kind: "fee-mismatch", code: command.code, parkCode: command.parkCode, subject: CPMIDownlinkSpec.values(command.data)["recordCode"] ?? "",
+                        messageId: command.oprNum, description: mismatch, at: command.repliedAt ?? Date())
+                }
+            }
         } catch let error as CPMIDownlinkError {
             command.error = error.description
             switch error {
