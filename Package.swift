@@ -127,6 +127,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "ParkGateDownlinkBench",
+            dependencies: [
+                "ParkGateApp", "ParkGateClient", "ParkGateProtocols", "ParkGateStore", "ParkGateModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/DownlinkBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "ParkGateFuzz",
             dependencies: ["ParkGateProtocols"],
             swiftSettings: swiftSettings
