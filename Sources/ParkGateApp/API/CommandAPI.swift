@@ -11,27 +11,57 @@ struct CommandAPI {
     let commands: ParkCommands
     let connections: CPMIConnections
 
-    /// A stored request with its JSON texts as JSON.
-    struct CommandView: ResponseEncodable {
-        let id: String
-        let parkCode, code, name, oprNum, status: String
-        let durable: Bool
-        let requestedBy: String
-        let requestedAt: Date
-        let expiresAt, nextAttemptAt, sentAt, repliedAt: Date?
-        let attempts: Int
-        let resultCode, resultMessage, error: String?
-        let data, reply, checked: JSONNode?
+    /// A stored request, written directly: its `data`, reply and check are JSON texts already
+    /// (parsed when they arrived) and go out as they are stored.
+    struct CommandView: ResponseGenerator {
+        let command: ParkCommandRecord
 
-        init(_ command: ParkCommandRecord) {
-            (id, parkCode, code, oprNum, status) = (String(command.id), command.parkCode, command.code, command.oprNum, command.status.rawValue)
-            name = Int(command.code).flatMap(CPMIInterface.init(rawValue:))?.name ?? ""
-            (durable, requestedBy, requestedAt, expiresAt, nextAttemptAt) = (command.durable, command.requestedBy, command.requestedAt, command.expiresAt, command.nextAttemptAt)
-            (sentAt, repliedAt, attempts) = (command.sentAt, command.repliedAt, command.attempts)
-            (resultCode, resultMessage, error) = (command.resultCode, command.resultMessage, command.error)
-            data = JSONNode(text: command.data)
-            reply = command.replyData.flatMap(JSONNode.init(text:))
-            checked = command.checked.flatMap(JSONNode.init(text:))
+        init(_ command: ParkCommandRecord) { self.command = command }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+
+        var json: String {
+            var members: [String] = []
+            func text(_ key: String, _ value: String?) { if let value { members.append("\"\(key)\":" + JSONText.quote(value)) } }
+            func raw(_ key: String, _ value: String?) {
+                guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+                members.append("\"\(key)\":" + value)
+            }
+            // Dates as the rest of the API writes them (seconds since 2001-01-01, JSONEncoder's default).
+            func date(_ key: String, _ value: Date?) { if let value { members.append("\"\(key)\":\(value.timeIntervalSinceReferenceDate)") } }
+            text("id", String(command.id))
+            text("parkCode", command.parkCode)
+            text("code", command.code)
+            text("name", Int(command.code).flatMap(CPMIInterface.init(rawValue:))?.name ?? "")
+            text("oprNum", command.oprNum)
+            text("status", command.status.rawValue)
+            members.append("\"durable\":" + (command.durable ? "true" : "false"))
+            text("requestedBy", command.requestedBy)
+            date("requestedAt", command.requestedAt)
+            date("expiresAt", command.expiresAt)
+            date("nextAttemptAt", command.nextAttemptAt)
+            date("sentAt", command.sentAt)
+            date("repliedAt", command.repliedAt)
+            members.append("\"attempts\":\(command.attempts)")
+            text("resultCode", command.resultCode)
+            text("resultMessage", command.resultMessage)
+            text("error", command.error)
+            raw("data", command.data)
+            raw("reply", command.replyData)
+            raw("checked", command.checked)
+            return "{" + members.joined(separator: ",") + "}"
+        }
+    }
+
+    /// A list of requests, `{"items":[…]}`.
+    struct CommandList: ResponseGenerator {
+        let commands: [ParkCommandRecord]
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            let json = "{\"items\":[" + commands.map { CommandView($0).json }.joined(separator: ",") + "]}"
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
         }
     }
 
@@ -85,7 +115,7 @@ struct CommandAPI {
             }
             return EditedResponse(status: status, headers: [.location: "/api/v1/commands/\(command.id)"], response: CommandView(command))
         }
-        api.get("/parks/{code}/commands") { request, context -> AdminAPI.Items<CommandView> in
+        api.get("/parks/{code}/commands") { request, context -> CommandList in
             try context.require(.read)
             let park = try context.parameters.require("code")
             try context.requireVisible(parkCode: park, vendor: nil, devCode: nil, what: "park")
@@ -93,7 +123,7 @@ struct CommandAPI {
             let limit = min(max(1, query["limit"].flatMap { Int($0) } ?? 100), 1000)
             let items = try await store.commands(
                 parkCode: park, status: query["status"].map(String.init), limit: limit, before: query["before"].flatMap { Int64($0) })
-            return AdminAPI.Items(items: items.map(CommandView.init))
+            return CommandList(commands: items)
         }
         api.get("/commands/{id}") { _, context -> CommandView in
             try context.require(.read)
@@ -138,60 +168,6 @@ struct CommandAPI {
             let scope = context.scope
             let visible = connections.all().filter { scope?.allows(parkCode: $0.parkCode, vendor: nil, devCode: nil) ?? true }
             return DownlinkView(port: connections.listeningPort, connected: visible.count, connections: visible)
-        }
-    }
-}
-
-/// Any JSON value, for handing stored JSON texts back as JSON.
-indirect enum JSONNode: Encodable, Sendable {
-    case null, bool(Bool), number(Double), integer(Int64), string(String), array([JSONNode]), object([(String, JSONNode)])
-
-    init?(text: String) {
-        guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { return nil }
-        self.init(foundation: value)
-    }
-
-    init(foundation value: Any) {
-        switch JSONValue(foundation: value) {
-        case .string(let text): self = .string(text)
-        case .bool(let flag): self = .bool(flag)
-        case .null: self = .null
-        case .number(let text): self = Int64(text).map(JSONNode.integer) ?? .number(Double(text) ?? 0)
-        case .array: self = .array((value as? [Any] ?? []).map(JSONNode.init(foundation:)))
-        case .object: self = .object((value as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, JSONNode(foundation: $0.value)) })
-        }
-    }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .null:
-            var container = encoder.singleValueContainer()
-            try container.encodeNil()
-        case .bool(let flag):
-            var container = encoder.singleValueContainer()
-            try container.encode(flag)
-        case .number(let number):
-            var container = encoder.singleValueContainer()
-            try container.encode(number)
-        case .integer(let number):
-            var container = encoder.singleValueContainer()
-            try container.encode(number)
-        case .string(let text):
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        case .array(let items):
-            var container = encoder.unkeyedContainer()
-            for item in items { try container.encode(item) }
-        case .object(let members):
-            var container = encoder.container(keyedBy: Key.self)
-            for (key, value) in members { try container.encode(value, forKey: Key(stringValue: key)) }
         }
     }
 }
