@@ -448,25 +448,9 @@ struct ParkingPlanner {
                  .int(ours?.int("n") ?? 0), .int(ours?.int("pay") ?? 0), .int(ours?.int("income") ?? 0), .int(ours?.int("discount") ?? 0),
                  SQLValue(day.checkTime), now])]
         case .invoice(let invoice):
-            return [SQLStatement(
-                """
-                INSERT INTO parking_invoices (park_code, record_code, invoice_code, payment_fen, source, at_ms) VALUES (?, ?, ?, ?, 'lot', ?)
-                ON CONFLICT (park_code, record_code) DO NOTHING
-                """,
-                [park, .text(invoice.recordCode), .text(invoice.invoiceCode), .int(invoice.payment.fen), now])]
+            return [SQLStore.invoiceStatement(park: park, invoice, source: "lot", now: now)]
         case .prepayment(let pay):
-            return [SQLStatement(
-                """
-                INSERT INTO prepayments (park_code, order_code, record_code, plate, car_color, entry_ms, predicted_exit_ms, order_fen, real_pay_fen,
-                    discount_fen, discount_type, coupon_name, discount_detail, cashier, terminal_code, phone, pay_type, source, at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'lot', ?)
-                ON CONFLICT (park_code, order_code) DO UPDATE SET real_pay_fen = excluded.real_pay_fen, discount_fen = excluded.discount_fen,
-                    order_fen = excluded.order_fen, at_ms = excluded.at_ms
-                """,
-                [park, .text(pay.orderCode), .text(pay.recordCode), .text(pay.plate), .text(pay.carColor), SQLValue(pay.entryTime),
-                 SQLValue(pay.predictedExit), .int(pay.orderMoney.fen), .int(pay.realPayMoney.fen), .int(pay.discountMoney.fen),
-                 .text(pay.discountType), .text(pay.couponName), .text(pay.discountDetail), .text(pay.cashier), .text(pay.terminalCode),
-                 .text(pay.phoneNumber), .text(pay.payType), now])]
+            return [SQLStore.prepaymentStatement(park: park, pay, source: "lot", now: now)]
         case .sync(let interface, let key, let values, let removed):
             let identity: [SQLValue] = [park, .text(interface), .text(key)]
             if removed { return [SQLStatement("DELETE FROM park_sync WHERE park_code = ? AND interface = ? AND sync_key = ?", identity)] }
@@ -530,5 +514,43 @@ struct ParkingPlanner {
                     [.int(ids.next(now: command.now)), now, SQLValue(empty), park]),
             ]
         }
+    }
+}
+
+extension SQLStore {
+    /// A stay's invoice (31), from the lot or accepted by it from the platform; the first one stays.
+    static func invoiceStatement(park: SQLValue, _ invoice: InvoiceIssued, source: String, now: SQLValue) -> SQLStatement {
+        SQLStatement(
+            """
+            INSERT INTO parking_invoices (park_code, record_code, invoice_code, payment_fen, source, at_ms) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (park_code, record_code) DO NOTHING
+            """,
+            [park, .text(invoice.recordCode), .text(invoice.invoiceCode), .int(invoice.payment.fen), .text(source), now])
+    }
+
+    /// A prepayment (10), from the lot or pushed by the platform and accepted; by `orderCode`.
+    static func prepaymentStatement(park: SQLValue, _ pay: Prepayment, source: String, now: SQLValue) -> SQLStatement {
+        SQLStatement(
+            """
+            INSERT INTO prepayments (park_code, order_code, record_code, plate, car_color, entry_ms, predicted_exit_ms, order_fen, real_pay_fen,
+                discount_fen, discount_type, coupon_name, discount_detail, cashier, terminal_code, phone, pay_type, source, at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (park_code, order_code) DO UPDATE SET real_pay_fen = excluded.real_pay_fen, discount_fen = excluded.discount_fen,
+                order_fen = excluded.order_fen, at_ms = excluded.at_ms
+            """,
+            [park, .text(pay.orderCode), .text(pay.recordCode), .text(pay.plate), .text(pay.carColor), SQLValue(pay.entryTime),
+             SQLValue(pay.predictedExit), .int(pay.orderMoney.fen), .int(pay.realPayMoney.fen), .int(pay.discountMoney.fen),
+             .text(pay.discountType), .text(pay.couponName), .text(pay.discountDetail), .text(pay.cashier), .text(pay.terminalCode),
+             .text(pay.phoneNumber), .text(pay.payType), .text(source), now])
+    }
+
+    public func savePlatformPrepayment(parkCode: String, _ pay: Prepayment, at: Date) async throws {
+        let statement = Self.prepaymentStatement(park: .text(parkCode), pay, source: "platform", now: SQLValue(at))
+        try await database.execute(statement.sql, statement.binds)
+    }
+
+    public func savePlatformInvoice(parkCode: String, _ invoice: InvoiceIssued, at: Date) async throws {
+        let statement = Self.invoiceStatement(park: .text(parkCode), invoice, source: "platform", now: SQLValue(at))
+        try await database.execute(statement.sql, statement.binds)
     }
 }

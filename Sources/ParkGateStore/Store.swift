@@ -80,6 +80,9 @@ public protocol Store: Sendable {
     func prepaidTotal(parkCode: String, recordCode: String) async throws -> Money
     // Downlink commands (T/CPMI B.3) and the blacklist (28)
     func newCommandId(now: Date) -> Int64
+    /// A prepayment (10) or invoice (31) the platform pushed and the park accepted (source `platform`).
+    func savePlatformPrepayment(parkCode: String, _ pay: Prepayment, at: Date) async throws
+    func savePlatformInvoice(parkCode: String, _ invoice: InvoiceIssued, at: Date) async throws
     /// An open alarm about a park (vendor `cpmi`, `dev_code` the subject, such as a record code).
     func raiseParkAlarm(kind: String, code: String, parkCode: String, subject: String, messageId: String, description: String, at: Date) async throws
     /// Inserts the command, or updates its state when the id exists.

@@ -124,6 +124,14 @@ import Testing
                 #expect(list.count == 16 && list.allSatisfy { $0["requestedBy"] as? String == "admin" && $0["repliedAt"] != nil })
                 let one = try await server.api("/api/v1/commands/\(try #require(open.body["id"] as? String))")
                 #expect(one["code"] as? String == "21" && one["name"] as? String == "远程开闸")
+
+                // What the platform pushed and the lot accepted is the platform's record too: the
+                // prepayment counts in the fee check, and the stay has its invoice.
+                let withPrepayment = try await Self.command(server, "9", #"{"recordCode":"R1"}"#)
+                let ours = (withPrepayment.body["checked"] as? [String: Any])?["ours"] as? [String: Any]
+                #expect(ours?["realPayMoney"] as? String == "5.00", "\(withPrepayment.body)")
+                let second = #"{"parkCode":"P001","recordCode":"R1","invoiceCode":"INV2","payment":"5.00"}"#
+                #expect(try await CPMITests.call(server, "31", second, token: token)["resultCode"] as? String == "9999")
             }
         }
     }
@@ -164,6 +172,8 @@ import Testing
             let missing = try await Self.command(server, "21", #"{"isOpen":"2"}"#)
             #expect(missing.status == 400 && "\(missing.body)".contains("barCode is required") && "\(missing.body)".contains("isOpen 2"))
             #expect(try await Self.command(server, "2", "{}").status == 404, "entry (2) is an uplink interface")
+            let money = try await Self.command(server, "10", #"{"recordCode":"R1","orderCode":"O1","orderMoney":"5 yuan"}"#)
+            #expect(money.status == 400 && "\(money.body)".contains("orderMoney 5 yuan is not an amount"))
             #expect(try await Self.command(server, "21", #"{"barCode":"G","isOpen":"1"}"#, park: "NOPE").status == 404)
             // Offline: a gate request is refused at once and kept as such; a price waits.
             let gate = try await Self.command(server, "21", #"{"barCode":"G","isOpen":"1"}"#)

@@ -165,7 +165,21 @@ public final class ParkCommands: Service, Sendable {
 
     /// What a park accepted becomes the platform's record of its synchronised tables.
     func accepted(_ command: ParkCommandRecord, spec: CPMIDownlinkSpec) async throws {
-        guard let entry = spec.syncEntry(CPMIDownlinkSpec.values(command.data)) else { return }
+        let values = CPMIDownlinkSpec.values(command.data)
+        switch spec.interface {
+        case .prepayment:
+            // The platform collected it: auto-pay and the fee check count it like the lot's own.
+            try await store.savePlatformPrepayment(parkCode: command.parkCode, CPMIDownlinkSpec.prepayment(values, time: time), at: Date())
+            return
+        case .invoice:
+            let invoice = InvoiceIssued(
+                recordCode: values["recordCode"] ?? "", invoiceCode: values["invoiceCode"] ?? "",
+                payment: values["payment"].flatMap { Money($0) } ?? Money(fen: 0))
+            try await store.savePlatformInvoice(parkCode: command.parkCode, invoice, at: Date())
+            return
+        default: break
+        }
+        guard let entry = spec.syncEntry(values) else { return }
         try await store.savePlatformSyncEntry(
             parkCode: command.parkCode, interface: command.code, key: entry.key, values: entry.values, removed: entry.removed, at: Date())
     }

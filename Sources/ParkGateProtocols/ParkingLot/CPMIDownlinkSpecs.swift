@@ -13,17 +13,22 @@ public struct CPMIDownlinkSpec: Sendable {
     public var required: [String]
     /// Members restricted to a code list.
     public var codes: [String: [String]] = [:]
+    /// Members that must be amounts in yuan (at most two decimals) when present.
+    public var amounts: [String] = []
 
     public static let all: [CPMIInterface: CPMIDownlinkSpec] = {
         let list: [CPMIDownlinkSpec] = [
             // 5.2.1: the fee order within 30 s.
             .init(interface: .feeQuery, durable: false, timeout: 30, required: ["recordCode"]),
             // 5.2.2: pushed within 30 s; money the park must learn of, so it waits when offline.
-            .init(interface: .prepayment, durable: true, timeout: 30, required: ["recordCode", "orderCode", "orderMoney"]),
+            .init(interface: .prepayment, durable: true, timeout: 30, required: ["recordCode", "orderCode", "orderMoney"],
+                  amounts: ["orderMoney", "realPayMoney", "discountMoney"]),
             .init(interface: .reservation, durable: true, timeout: 30, required: ["carNum", "reserveTime", "reserveMinutes"]),
             .init(interface: .coupon, durable: true, timeout: 30, required: ["usercouponId", "couponType"],
-                  codes: ["couponType": ["0", "1", "3", "4"], "discountType": ["1", "2", "3"]]),
-            .init(interface: .temporaryPrice, durable: true, timeout: 30, required: ["dayPrice", "dayTime"]),
+                  codes: ["couponType": ["0", "1", "3", "4"], "discountType": ["1", "2", "3"]],
+                  amounts: ["discountMoney", "maxDiscountMoney", "minimumConsumption"]),
+            .init(interface: .temporaryPrice, durable: true, timeout: 30, required: ["dayPrice", "dayTime"],
+                  amounts: ["dayPrice", "nightPrice", "cappingDay", "cappingNight", "cappingAll"]),
             // 5.3: valid for less than 60 s; never queued.
             .init(interface: .unlicensedEntry, durable: false, timeout: 60, required: ["plateNum", "inCross"]),
             .init(interface: .unlicensedExit, durable: false, timeout: 60, required: ["plateno", "outCross"]),
@@ -35,9 +40,9 @@ public struct CPMIDownlinkSpec: Sendable {
             .init(interface: .gateStatus, durable: false, timeout: 10, required: ["barCode"]),
             .init(interface: .remoteRestart, durable: false, timeout: 2, required: ["equipmentCode"]),
             .init(interface: .blacklist, durable: true, timeout: 30, required: ["carNum", "Type"],
-                  codes: ["Type": ["1", "2"], "carType": ["1", "2", "3", "4"], "paymentStatus": ["1", "2"]]),
+                  codes: ["Type": ["1", "2"], "carType": ["1", "2", "3", "4"], "paymentStatus": ["1", "2"]], amounts: ["oweMoney"]),
             .init(interface: .members, durable: true, timeout: 30, required: ["carNum"]),
-            .init(interface: .invoice, durable: true, timeout: 30, required: ["recordCode", "invoiceCode"]),
+            .init(interface: .invoice, durable: true, timeout: 30, required: ["recordCode", "invoiceCode"], amounts: ["payment"]),
         ]
         return Dictionary(uniqueKeysWithValues: list.map { ($0.interface, $0) })
     }()
@@ -57,7 +62,25 @@ public struct CPMIDownlinkSpec: Sendable {
                 problems.append("\(name) \(value) is not one of \(list.joined(separator: ", "))")
             }
         }
+        for name in amounts {
+            if let value = values[name], !value.isEmpty, Money(value) == nil {
+                problems.append("\(name) \(value) is not an amount in yuan such as 12.50")
+            }
+        }
         return problems
+    }
+
+    /// A pushed prepayment (10) as the platform records it once the park accepts.
+    public static func prepayment(_ values: [String: String], time: ChinaTime) -> Prepayment {
+        func money(_ name: String) -> Money { values[name].flatMap { Money($0) } ?? Money(fen: 0) }
+        func date(_ name: String) -> Date? { values[name].flatMap { time.parseDashed($0) ?? time.parseCompact($0) } }
+        func text(_ name: String) -> String { values[name] ?? "" }
+        return Prepayment(
+            orderCode: text("orderCode"), recordCode: text("recordCode"), plate: text("carNum"), carColor: text("carColor"),
+            entryTime: date("entryTime"), predictedExit: date("predictExitTime"), orderMoney: money("orderMoney"),
+            realPayMoney: values["realPayMoney"].flatMap { Money($0) } ?? money("orderMoney"), discountMoney: money("discountMoney"),
+            discountType: text("discountType"), couponName: text("couponName"), discountDetail: text("discountDetail"),
+            cashier: text("cashier"), terminalCode: text("terminalCode"), phoneNumber: text("phoneNumber"), payType: text("payType"))
     }
 
     /// For a synchronised table (12, 16, 19, 20): the entry the park keeps once it accepts.
