@@ -142,6 +142,8 @@ extension Simulate {
         @Option(help: "Seconds between heartbeats (8).") var heartbeat: Double = 60
         @Option(name: .customLong("retry-interval"), help: "Seconds between retries of undelivered uploads (5.1.2: 10 minutes).")
         var retryInterval: Double = 600
+        @Option(name: .customLong("tcp-port"), help: "The platform's T/CPMI downlink port: each lot logs in there and answers the platform's requests.")
+        var tcpPort: Int?
 
         func run() async throws {
             guard parks > 0 else { throw ValidationError("--parks must be at least 1") }
@@ -150,7 +152,8 @@ extension Simulate {
                     account: "\(accountPrefix)\($0)", password: password, secret: secret, parkCode: parkPrefix + String(format: "%03d", $0), total: total)
             }
             let report = try await ParkingLotSimulator(
-                target: target, lots: lots, rate: rate, duration: duration, heartbeatInterval: heartbeat, retryInterval: retryInterval).run()
+                target: target, lots: lots, rate: rate, duration: duration, heartbeatInterval: heartbeat, retryInterval: retryInterval,
+                downlinkPort: tcpPort).run()
             print(report)
             if report.acknowledged < report.sent - report.retriedAndDelivered { throw ExitCode(2) }
         }

@@ -82,6 +82,17 @@ import Testing
         #expect(downlink.contains("\"port\":\(tcpPort)"), "\(downlink)")
         #expect(try RawSocket(port: tcpPort).send("$$"))
 
+        // A member added from the CLI is queued for every park; a simulated lot on the downlink gets it.
+        let park = try Self.run(["park", "add", "--data-dir", directory.path, "--code", "SIM001", "--name", "模拟", "--total", "50",
+                                 "--user", "simlot1", "--password", "sim"])
+        #expect(park.status == 0, "\(park.output)")
+        #expect(try Self.run(["member", "add", "--data-dir", directory.path, "--plate", "京Q12345"]).status == 0)
+        let simulated = try Self.run(["simulate", "parking-lot", "--target", "http://127.0.0.1:\(port)", "--parks", "1", "--password", "sim",
+                                      "--rate", "2", "--duration", "3", "--tcp-port", String(tcpPort)])
+        #expect(simulated.status == 0 && simulated.output.contains("downlink answered 29:1"), "\(simulated.output)")
+        let sent = try Self.curl(["-H", "authorization: Bearer \(bearer)", "http://127.0.0.1:\(port)/api/v1/parks/SIM001/commands?status=succeeded"])
+        #expect(sent.contains(#""code":"29""#) && sent.contains("京Q12345"), "\(sent)")
+
         server.terminate()  // SIGTERM
         var stopped = false
         for _ in 0..<100 where !stopped {
