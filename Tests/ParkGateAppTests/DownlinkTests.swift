@@ -4,6 +4,7 @@ import NIOCore
 import ParkGateApp
 import ParkGateClient
 import ParkGateModel
+import ParkGateProtocols
 import ParkGateStore
 import ParkGateTestSupport
 import Synchronization
@@ -163,6 +164,54 @@ import Testing
                 let alarm = try #require(alarms.first { $0["kind"] as? String == "fee-mismatch" }, "\(alarms)")
                 #expect((alarm["description"] as? String ?? "").contains("R7") && (alarm["description"] as? String ?? "").contains("payMoney"))
             }
+        }
+    }
+
+    /// A lot that logs in and then never reads: requests to it fail in their time, its
+    /// connection is closed once a write cannot complete, and another park is not held up.
+    @Test func aLotThatNeverReadsCannotBlockOthers() async throws {
+        try await CPMITests.run { server in
+            let token = try await CPMITests.login(server)
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                try await store.savePark(ParkRecord(
+                    code: "P002", name: "二号停车场", totalSpaces: 50, account: "lot2", passwordHash: try PasswordHash.make("pw2", rounds: 1000),
+                    secret: CPMITests.secret, signatureOn: true, createdAt: Date(), updatedAt: Date()))
+            }
+            let answer = try await CPMITests.call(server, "1", #"{"parkUserName":"lot2","parkUserPwd":"pw2"}"#)
+            let token2 = try #require((answer["data"] as? [String: Any])?["token"] as? String)
+
+            let deaf = try RawSocket(port: try await Self.downlinkPort(server))
+            defer { deaf.close() }
+            deaf.send(CPMIFraming.packet(#"{"code":"0","token":"\#(token)","oprNum":"L1"}"#))
+            try await Self.waitUntil("the deaf lot is connected") { try await server.api("/api/v1/downlink")["connected"] as? Int == 1 }
+            let behaviour = LotDownlinkBehaviour(entryTime: { _ in nil })
+            let client = CPMIDownlinkClient(host: "127.0.0.1", port: try await Self.downlinkPort(server), token: token2, secret: CPMITests.secret)
+            let other = Task { try? await client.session(handler: behaviour.answer) }
+            defer { other.cancel(); client.drop() }
+            try await Self.waitUntil("the other lot is connected") { try await server.api("/api/v1/downlink")["connected"] as? Int == 2 }
+
+            // Gate requests of 900 KB each fill both socket buffers of the deaf lot (loopback's
+            // autotuned buffers reach 4 MiB to send and 6 MiB to receive).
+            let padding = String(repeating: "x", count: 900_000)
+            let stalled = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        try await Self.command(server, "21", #"{"barCode":"G\#(index)","isOpen":"1","pad":"\#(padding)"}"#).status
+                    }
+                }
+                // Meanwhile the other park opens its gate at once.
+                let open = try await Self.command(server, "21", #"{"barCode":"GATE-IN1","isOpen":"1"}"#, park: "P002")
+                #expect(open.status == 200, "\(open.body)")
+                var statuses: [Int] = []
+                for try await status in group { statuses.append(status) }
+                return statuses
+            }
+            #expect(stalled.allSatisfy { $0 == 504 || $0 == 409 }, "\(stalled)")
+            try await Self.waitUntil("the deaf lot's connection is closed", timeout: 10) {
+                try await server.api("/api/v1/downlink")["connected"] as? Int == 1
+            }
+            #expect(try await Self.command(server, "21", #"{"barCode":"GATE-IN1","isOpen":"1"}"#, park: "P002").status == 200)
         }
     }
 
