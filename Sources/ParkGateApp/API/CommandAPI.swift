@@ -18,9 +18,7 @@ struct CommandAPI {
 
         init(_ command: ParkCommandRecord) { self.command = command }
 
-        func response(from request: Request, context: some RequestContext) throws -> Response {
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
-        }
+        func response(from request: Request, context: some RequestContext) throws -> Response { CommandAPI.json(json) }
 
         var json: String {
             var members: [String] = []
@@ -60,9 +58,12 @@ struct CommandAPI {
         let commands: [ParkCommandRecord]
 
         func response(from request: Request, context: some RequestContext) throws -> Response {
-            let json = "{\"items\":[" + commands.map { CommandView($0).json }.joined(separator: ",") + "]}"
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
+            CommandAPI.json("{\"items\":[" + commands.map { CommandView($0).json }.joined(separator: ",") + "]}")
         }
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     struct BlacklistChange: Decodable {
@@ -82,6 +83,28 @@ struct CommandAPI {
         let connections: [CPMIConnections.Info]
     }
 
+    /// Sends one request from the API or the console: bad `data` and unknown parks or codes
+    /// become HTTP errors naming the problem, and the request goes into the user log.
+    static func send(commands: ParkCommands, store: any Store, park: String, code: String, dataText: String, user: String,
+                     channel: String) async throws -> ParkCommandRecord {
+        guard (try? JSONObjectParser.parse(Array(dataText.utf8))) != nil else {
+            throw HTTPError(.badRequest, message: "send the interface's data as one JSON object, such as {\"barCode\":\"G1\",\"isOpen\":\"1\"}")
+        }
+        let command: ParkCommandRecord
+        do {
+            command = try await commands.send(parkCode: park, code: code, dataText: dataText, by: user)
+        } catch let failure as ParkCommands.Failure {
+            switch failure {
+            case .unknownPark, .unknownInterface: throw HTTPError(.notFound, message: failure.description)
+            case .invalid: throw HTTPError(.badRequest, message: failure.description)
+            }
+        }
+        try await AuditLog(store: store).record(
+            user, "park.command", target: "park:\(park)", after: ["code": code, "oprNum": command.oprNum, "status": command.status.rawValue],
+            channel: channel)
+        return command
+    }
+
     func register(on api: RouterGroup<AppRequestContext>) {
         api.post("/parks/{code}/commands/{interface}") { request, context -> EditedResponse<CommandView> in
             let user = try context.require(.commandParks)
@@ -90,21 +113,8 @@ struct CommandAPI {
             try context.requireVisible(parkCode: park, vendor: nil, devCode: nil, what: "park")
             let body = try await request.body.collect(upTo: 1 << 20)
             let bytes = Array(body.readableBytesView)
-            guard (try? JSONObjectParser.parse(bytes)) != nil else {
-                throw HTTPError(.badRequest, message: "send the interface's data as one JSON object")
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
-            let command: ParkCommandRecord
-            do {
-                command = try await commands.send(parkCode: park, code: interface, dataText: text, by: user.username)
-            } catch let failure as ParkCommands.Failure {
-                switch failure {
-                case .unknownPark, .unknownInterface: throw HTTPError(.notFound, message: failure.description)
-                case .invalid: throw HTTPError(.badRequest, message: failure.description)
-                }
-            }
-            try await AuditLog(store: store).record(
-                user.username, "park.command", target: "park:\(park)", after: ["code": interface, "oprNum": command.oprNum, "status": command.status.rawValue],
+            let command = try await Self.send(
+                commands: commands, store: store, park: park, code: interface, dataText: String(decoding: bytes, as: UTF8.self), user: user.username,
                 channel: "api")
             let status: HTTPResponse.Status = switch command.status {
             case .succeeded: .ok

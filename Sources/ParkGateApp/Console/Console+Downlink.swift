@@ -64,21 +64,8 @@ extension Console {
                 let form = try await formFields(request, context)
                 let park = form["parkCode"] ?? "", code = form["code"] ?? "", data = form["data"] ?? ""
                 try context.requireVisible(parkCode: park, vendor: nil, devCode: nil, what: "park")
-                guard (try? JSONObjectParser.parse(Array(data.utf8))) != nil else {
-                    throw HTTPError(.badRequest, message: "the data must be one JSON object, such as {\"barCode\":\"G1\",\"isOpen\":\"1\"}")
-                }
-                let command: ParkCommandRecord
-                do {
-                    command = try await commands.send(parkCode: park, code: code, dataText: data, by: user.username)
-                } catch let failure as ParkCommands.Failure {
-                    switch failure {
-                    case .unknownPark, .unknownInterface: throw HTTPError(.notFound, message: failure.description)
-                    case .invalid: throw HTTPError(.badRequest, message: failure.description)
-                    }
-                }
-                try await audit.record(
-                    user.username, "park.command", target: "park:\(park)", after: ["code": code, "oprNum": command.oprNum, "status": command.status.rawValue],
-                    channel: "console")
+                let command = try await CommandAPI.send(
+                    commands: commands, store: store, park: park, code: code, dataText: data, user: user.username, channel: "console")
                 return redirect("/commands/\(command.id)")
             }
         }
