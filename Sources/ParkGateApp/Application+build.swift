@@ -47,7 +47,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
         writer: writer, strict: config.strict, time: time, logger: logger)
     gateway.register(on: router, bodyLimit: config.bodyLimit)
     let parkingWriter = ParkingWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
-    let cpmi = CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit, logger: logger)
+    let cpmi = CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit,
+                          credentialCacheSeconds: config.cpmiCredentialCacheSeconds, logger: logger)
     cpmi.register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
     let connections = CPMIConnections()
     let commands = ParkCommands(store: store, connections: connections, time: time, retryInterval: config.commandRetryInterval,

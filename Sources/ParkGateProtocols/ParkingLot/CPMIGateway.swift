@@ -16,6 +16,7 @@ public struct CPMIGateway: Sendable {
     /// Largest decoded image accepted (bytes).
     let imageLimit: Int
     let logger: Logger
+    let credentials: CPMICredentials
 
     /// Interfaces whose uplink is implemented; the other uplink codes answer 9001 for now.
     public static let implemented: Set<CPMIInterface> = [
@@ -28,8 +29,9 @@ public struct CPMIGateway: Sendable {
     static let listInterfaces: Set<CPMIInterface> = [.imageUpload, .hardwareStatus, .stationStatus, .channelInfo]
 
     public init(store: any Store, writer: ParkingWriter, blobs: BlobStore, time: ChinaTime = ChinaTime(), strict: Bool, imageLimit: Int = 5 << 20,
-                logger: Logger) {
+                credentialCacheSeconds: TimeInterval = 2, logger: Logger) {
         self.store = store
+        self.credentials = CPMICredentials(store: store, cacheSeconds: credentialCacheSeconds)
         self.writer = writer
         self.blobs = blobs
         self.time = time
@@ -66,11 +68,11 @@ public struct CPMIGateway: Sendable {
         }
         if interface == .login { return try await login(envelope, now: now) }
 
-        guard !envelope.token.isEmpty, let token = try await store.token(envelope.token), token.kind == "cpmi", token.expiresAt > now else {
-            throw CPMIEnvelope.Refusal(result: .tokenInvalid, message: "token invalid, expired or revoked: log in again")
-        }
-        guard let park = try await store.park(code: token.subject) else {
-            throw CPMIEnvelope.Refusal(result: .noPark, message: "the account's park no longer exists")
+        let park: ParkRecord
+        switch try await credentials.lookup(envelope.token, now: now) {
+        case .live(_, let found): park = found
+        case .invalidToken: throw CPMIEnvelope.Refusal(result: .tokenInvalid, message: "token invalid, expired or revoked: log in again")
+        case .noPark: throw CPMIEnvelope.Refusal(result: .noPark, message: "the account's park no longer exists")
         }
         try checkSignature(envelope, token: envelope.token, park: park)
         var fields = CPMIFields(envelope.data, strict: strict, time: time)
@@ -155,6 +157,7 @@ public struct CPMIGateway: Sendable {
         let value = SecureToken.hex()
         // Valid to the end of the natural month (China time); a new login revokes the old token.
         try await store.replaceParkToken(TokenRecord(token: value, kind: "cpmi", subject: park.code, issuedAt: now, expiresAt: time.startOfNextMonth(now)))
+        credentials.forget(parkCode: park.code)
         let data = "{\"token\":" + JSONText.quote(value) + ",\"parkCode\":" + JSONText.quote(park.code) + "}"
         return CPMIEnvelope.answer(code: envelope.code, oprNum: envelope.oprNum, result: .success, dataText: data, token: "", secret: park.secret)
     }
