@@ -89,17 +89,15 @@ extension SQLStore {
     /// another: `ParkingWriter` forms batches so); on a conflict with another node each is
     /// replayed alone.
     public func recordParkingBatch(_ commands: [ParkingCommand]) async throws -> [ParkingOutcome] {
-        let reads = commands.map(Self.reads)
+        let reads = BatchReads(commands)
         let ids = self.ids
         do {
-            return try await database.readModifyWrite(reads: reads.flatMap { $0 }) { rows in
-                var offset = 0, writes: [SQLStatement] = [], outcomes: [ParkingOutcome] = []
-                for (command, own) in zip(commands, reads) {
-                    let slice = Array(rows[offset..<(offset + own.count)])
-                    offset += own.count
-                    let (statements, outcome) = ParkingPlanner(
-                        command: command, ids: ids, ours: slice.count > 4 ? slice[4].first : nil, invoice: slice[3].first?.text("invoice_code")
-                    ).plan(request: slice[0].first, record: slice[1].first, total: slice[2].first?.int("total_spaces"))
+            return try await database.readModifyWrite(reads: reads.statements) { rows in
+                let found = reads.assemble(rows)
+                var writes: [SQLStatement] = [], outcomes: [ParkingOutcome] = []
+                for (command, state) in zip(commands, found) {
+                    let (statements, outcome) = ParkingPlanner(command: command, ids: ids, ours: state.ours, invoice: state.invoice)
+                        .plan(request: state.request, record: state.record, total: state.total)
                     writes += statements
                     outcomes.append(outcome)
                 }
@@ -110,27 +108,6 @@ extension SQLStore {
             for command in commands { outcomes.append(try await recordParking(command)) }
             return outcomes
         }
-    }
-
-    static func reads(_ command: ParkingCommand) -> [SQLStatement] {
-        let recordCode = command.recordCode
-        var reads = [
-            SQLStatement("SELECT * FROM cpmi_requests WHERE park_code = ? AND opr_num = ?", [.text(command.parkCode), .text(command.oprNum)]),
-            SQLStatement("SELECT * FROM parking_records WHERE park_code = ? AND record_code = ?", [.text(command.parkCode), SQLValue(recordCode)]),
-            SQLStatement("SELECT total_spaces FROM parks WHERE code = ?", [.text(command.parkCode)]),
-        ]
-        reads.append(SQLStatement(
-            "SELECT invoice_code FROM parking_invoices WHERE park_code = ? AND record_code = ?", [.text(command.parkCode), SQLValue(recordCode)]))
-        if case .reconciliation(let day) = command.report {
-            // ParkGate's own totals of the day, to set against the lot's.
-            reads.append(SQLStatement(
-                """
-                SELECT count(*) AS n, CAST(COALESCE(SUM(pay_fen), 0) AS BIGINT) AS pay,
-                    CAST(COALESCE(SUM(income_fen), 0) AS BIGINT) AS income, CAST(COALESCE(SUM(discount_fen), 0) AS BIGINT) AS discount
-                FROM parking_records WHERE park_code = ? AND status = 'exited' AND out_ms >= ? AND out_ms < ?
-                """, [.text(command.parkCode), SQLValue(day.dayStart), SQLValue(day.dayEnd)]))
-        }
-        return reads
     }
 
     public func reconciliations(parkCode: String?) async throws -> [ReconciliationRow] {
@@ -552,5 +529,90 @@ extension SQLStore {
     public func savePlatformInvoice(parkCode: String, _ invoice: InvoiceIssued, at: Date) async throws {
         let statement = Self.invoiceStatement(park: .text(parkCode), invoice, source: "platform", now: SQLValue(at))
         try await database.execute(statement.sql, statement.binds)
+    }
+}
+
+/// What a batch of parking reports needs to know before it is planned, in a few queries for the
+/// whole batch (one per table and park) instead of four per report: the stored answer of each
+/// `oprNum`, each record, each record's invoice, the parks' totals, and for a reconciliation
+/// ParkGate's own figures of its day.
+struct BatchReads {
+    struct Found {
+        var request: SQLRow?
+        var record: SQLRow?
+        var total: Int64?
+        var invoice: String?
+        var ours: SQLRow?
+    }
+
+    let commands: [ParkingCommand]
+    private(set) var statements: [SQLStatement] = []
+    /// Per park (sorted): the indexes of its request, record and invoice queries.
+    private var perPark: [(park: String, requests: Int, records: Int?, invoices: Int?)] = []
+    private var parksQuery = 0
+    /// Per command: the index of its reconciliation query.
+    private var reconciliation: [Int: Int] = [:]
+
+    init(_ commands: [ParkingCommand]) {
+        self.commands = commands
+        let parks = Set(commands.map(\.parkCode)).sorted()
+        for park in parks {
+            let mine = commands.filter { $0.parkCode == park }
+            let requests = statements.count
+            statements.append(Self.select("SELECT * FROM cpmi_requests WHERE park_code = ? AND opr_num", park, mine.map(\.oprNum)))
+            let codes = Array(Set(mine.compactMap(\.recordCode)))
+            var records: Int?, invoices: Int?
+            if !codes.isEmpty {
+                records = statements.count
+                statements.append(Self.select("SELECT * FROM parking_records WHERE park_code = ? AND record_code", park, codes))
+                invoices = statements.count
+                statements.append(Self.select(
+                    "SELECT record_code, invoice_code FROM parking_invoices WHERE park_code = ? AND record_code", park, codes))
+            }
+            perPark.append((park, requests, records, invoices))
+        }
+        parksQuery = statements.count
+        statements.append(SQLStatement(
+            "SELECT code, total_spaces FROM parks WHERE code IN (\(parks.map { _ in "?" }.joined(separator: ", ")))", parks.map { .text($0) }))
+        for (index, command) in commands.enumerated() {
+            guard case .reconciliation(let day) = command.report else { continue }
+            reconciliation[index] = statements.count
+            statements.append(SQLStatement(
+                """
+                SELECT count(*) AS n, CAST(COALESCE(SUM(pay_fen), 0) AS BIGINT) AS pay,
+                    CAST(COALESCE(SUM(income_fen), 0) AS BIGINT) AS income, CAST(COALESCE(SUM(discount_fen), 0) AS BIGINT) AS discount
+                FROM parking_records WHERE park_code = ? AND status = 'exited' AND out_ms >= ? AND out_ms < ?
+                """, [.text(command.parkCode), SQLValue(day.dayStart), SQLValue(day.dayEnd)]))
+        }
+    }
+
+    /// `prefix IN (?, …)` with the park first.
+    static func select(_ prefix: String, _ park: String, _ keys: [String]) -> SQLStatement {
+        SQLStatement(prefix + " IN (" + keys.map { _ in "?" }.joined(separator: ", ") + ")", [.text(park)] + keys.map { .text($0) })
+    }
+
+    /// Each command's rows, in the commands' order.
+    func assemble(_ rows: [[SQLRow]]) -> [Found] {
+        var requests: [String: [String: SQLRow]] = [:], records: [String: [String: SQLRow]] = [:], invoices: [String: [String: String]] = [:]
+        for entry in perPark {
+            requests[entry.park] = Dictionary(rows[entry.requests].map { ($0.text("opr_num") ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+            if let index = entry.records {
+                records[entry.park] = Dictionary(rows[index].map { ($0.text("record_code") ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            if let index = entry.invoices {
+                invoices[entry.park] = Dictionary(
+                    rows[index].map { ($0.text("record_code") ?? "", $0.text("invoice_code") ?? "") }, uniquingKeysWith: { first, _ in first })
+            }
+        }
+        let totals = Dictionary(rows[parksQuery].map { ($0.text("code") ?? "", $0.int("total_spaces")) }, uniquingKeysWith: { first, _ in first })
+        return commands.enumerated().map { index, command in
+            let code = command.recordCode
+            return Found(
+                request: requests[command.parkCode]?[command.oprNum],
+                record: code.flatMap { records[command.parkCode]?[$0] },
+                total: totals[command.parkCode] ?? nil,
+                invoice: code.flatMap { invoices[command.parkCode]?[$0] },
+                ours: reconciliation[index].flatMap { rows[$0].first })
+        }
     }
 }
