@@ -113,8 +113,11 @@ public final class PostgresDatabase: SQLDatabase, Service {
                     rows.append(try await Self.rows(try await connection.query(statement.postgresQuery, logger: logger)))
                 }
                 let (writes, result) = try plan(rows)
-                // One round trip for the whole batch's writes instead of one per statement.
-                if !writes.isEmpty {
+                if writes.count <= Self.separateWrites {
+                    // Few (merged) statements: each with its parameters, no literal inlining, no PL/pgSQL.
+                    for statement in writes { try await connection.query(statement.postgresQuery, logger: logger) }
+                } else {
+                    // Many: one round trip for the whole batch's writes instead of one per statement.
                     try await connection.query(PostgresQuery(unsafeSQL: SQLStatement.doBlock(writes)), logger: logger)
                 }
                 return result
@@ -124,11 +127,15 @@ public final class PostgresDatabase: SQLDatabase, Service {
         }
     }
 
+    /// Up to this many writes go as separate statements; more go as one `DO` block.
+    static let separateWrites = 8
+
     static func rows(_ sequence: PostgresRowSequence) async throws -> [SQLRow] {
         var result: [SQLRow] = []
         for try await row in sequence {
             var values: [String: SQLValue] = [:]
-            for cell in row { values[cell.columnName.lowercased()] = SQLValue(cell: cell) }
+            // Unquoted identifiers come back lower-case already.
+            for cell in row { values[cell.columnName] = SQLValue(cell: cell) }
             result.append(SQLRow(values: values))
         }
         return result

@@ -123,3 +123,50 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension SQLStatement {
+    /// The statements of several independent commands (no two touch the same rows: the
+    /// writers form batches so) with their inserts combined: the k-th statements of all the
+    /// commands run before their (k+1)-th, and among them the `INSERT … VALUES (…)` statements
+    /// with the same text become one multi-row insert. Each command's statements keep their
+    /// order; other statements are kept as they are.
+    public static func merged(_ commands: [[SQLStatement]]) -> [SQLStatement] {
+        var result: [SQLStatement] = []
+        let stages = commands.map(\.count).max() ?? 0
+        for stage in 0..<stages {
+            var groups: [String: Int] = [:]  // statement text → index in `result` of its merged insert
+            for statements in commands where stage < statements.count {
+                let statement = statements[stage]
+                guard let parts = statement.insertParts else {
+                    result.append(statement)
+                    continue
+                }
+                if let index = groups[statement.sql], let merged = result[index].appendingRow(parts, statement.binds) {
+                    result[index] = merged
+                } else {
+                    groups[statement.sql] = result.count
+                    result.append(statement)
+                }
+            }
+        }
+        return result
+    }
+
+    /// `INSERT … VALUES (row) rest` split around its one row, when the row has no parentheses inside.
+    var insertParts: (head: Substring, row: Substring, rest: Substring)? {
+        guard sql.hasPrefix("INSERT"), let values = sql.range(of: "VALUES (") else { return nil }
+        let rowStart = sql.index(before: values.upperBound)
+        guard let close = sql[values.upperBound...].firstIndex(of: ")"),
+            !sql[values.upperBound..<close].contains("(") else { return nil }
+        let rowEnd = sql.index(after: close)
+        return (sql[..<rowStart], sql[rowStart..<rowEnd], sql[rowEnd...])
+    }
+
+    /// This multi-row insert with one more row (the same statement text's row and values).
+    func appendingRow(_ parts: (head: Substring, row: Substring, rest: Substring), _ values: [SQLValue]) -> SQLStatement? {
+        // PostgreSQL takes at most 65,535 parameters in a statement.
+        guard binds.count + values.count <= 60_000 else { return nil }
+        let restStart = sql.index(sql.endIndex, offsetBy: -parts.rest.count)
+        return SQLStatement(String(sql[..<restStart]) + ", " + parts.row + parts.rest, binds + values)
+    }
+}

@@ -94,14 +94,16 @@ extension SQLStore {
         do {
             return try await database.readModifyWrite(reads: reads.statements) { rows in
                 let found = reads.assemble(rows)
-                var writes: [SQLStatement] = [], outcomes: [ParkingOutcome] = []
+                var writes: [[SQLStatement]] = [], outcomes: [ParkingOutcome] = []
                 for (command, state) in zip(commands, found) {
                     let (statements, outcome) = ParkingPlanner(command: command, ids: ids, ours: state.ours, invoice: state.invoice)
                         .plan(request: state.request, record: state.record, total: state.total)
-                    writes += statements
+                    writes.append(statements)
                     outcomes.append(outcome)
                 }
-                return (writes, outcomes)
+                // PostgreSQL plans every statement it is sent: the batch's inserts go as a few
+                // multi-row statements (SQLite runs each row's statement as cheaply).
+                return (dialect == .postgres ? SQLStatement.merged(writes) : writes.flatMap { $0 }, outcomes)
             }
         } catch StoreError.conflict where commands.count > 1 {
             var outcomes: [ParkingOutcome] = []
