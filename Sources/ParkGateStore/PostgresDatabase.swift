@@ -147,17 +147,20 @@ public final class PostgresDatabase: SQLDatabase, Service {
 extension SQLStatement {
     /// `?` placeholders become `$1…$n`; the store's SQL never has `?` inside literals.
     var postgresQuery: PostgresQuery {
-        var sql = ""
-        sql.reserveCapacity(self.sql.utf8.count + 16)
+        // Byte by byte: `?` is ASCII and never part of a multi-byte character.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(self.sql.utf8.count + binds.count * 4)
         var index = 0
-        for character in self.sql {
-            if character == "?" {
+        for byte in self.sql.utf8 {
+            if byte == UInt8(ascii: "?") {
                 index += 1
-                sql += "$\(index)"
+                bytes.append(UInt8(ascii: "$"))
+                bytes.append(contentsOf: String(index).utf8)
             } else {
-                sql.append(character)
+                bytes.append(byte)
             }
         }
+        let sql = String(decoding: bytes, as: UTF8.self)
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
             switch bind {

@@ -131,21 +131,47 @@ extension SQLStatement {
     /// with the same text become one multi-row insert. Each command's statements keep their
     /// order; other statements are kept as they are.
     public static func merged(_ commands: [[SQLStatement]]) -> [SQLStatement] {
+        // An item of a stage: a statement kept as it is, or one insert text (its rows apart).
+        enum Item {
+            case single(SQLStatement)
+            case insert(head: Substring, row: Substring, rest: Substring, group: Int)
+        }
         var result: [SQLStatement] = []
         let stages = commands.map(\.count).max() ?? 0
         for stage in 0..<stages {
-            var groups: [String: Int] = [:]  // statement text → index in `result` of its merged insert
+            var items: [Item] = []
+            var groups: [String: Int] = [:]  // insert text → its group
+            var rows: [[[SQLValue]]] = []
             for statements in commands where stage < statements.count {
                 let statement = statements[stage]
-                guard let parts = statement.insertParts else {
-                    result.append(statement)
-                    continue
-                }
-                if let index = groups[statement.sql], let merged = result[index].appendingRow(parts, statement.binds) {
-                    result[index] = merged
+                if let group = groups[statement.sql] {
+                    rows[group].append(statement.binds)
+                } else if let parts = statement.insertParts {
+                    groups[statement.sql] = rows.count
+                    items.append(.insert(head: parts.head, row: parts.row, rest: parts.rest, group: rows.count))
+                    rows.append([statement.binds])
                 } else {
-                    groups[statement.sql] = result.count
-                    result.append(statement)
+                    items.append(.single(statement))
+                }
+            }
+            for item in items {
+                switch item {
+                case .single(let statement): result.append(statement)
+                case .insert(let head, let row, let rest, let group):
+                    let all = rows[group]
+                    // PostgreSQL takes at most 65,535 parameters in a statement.
+                    let perStatement = max(1, 60_000 / max(1, all[0].count))
+                    for start in stride(from: 0, to: all.count, by: perStatement) {
+                        let chunk = all[start..<min(all.count, start + perStatement)]
+                        var sql = String(head)
+                        sql.reserveCapacity(head.utf8.count + chunk.count * (row.utf8.count + 2) + rest.utf8.count)
+                        for offset in 0..<chunk.count {
+                            if offset > 0 { sql += ", " }
+                            sql += row
+                        }
+                        sql += rest
+                        result.append(SQLStatement(sql, Array(chunk.joined())))
+                    }
                 }
             }
         }
@@ -160,13 +186,5 @@ extension SQLStatement {
             !sql[values.upperBound..<close].contains("(") else { return nil }
         let rowEnd = sql.index(after: close)
         return (sql[..<rowStart], sql[rowStart..<rowEnd], sql[rowEnd...])
-    }
-
-    /// This multi-row insert with one more row (the same statement text's row and values).
-    func appendingRow(_ parts: (head: Substring, row: Substring, rest: Substring), _ values: [SQLValue]) -> SQLStatement? {
-        // PostgreSQL takes at most 65,535 parameters in a statement.
-        guard binds.count + values.count <= 60_000 else { return nil }
-        let restStart = sql.index(sql.endIndex, offsetBy: -parts.rest.count)
-        return SQLStatement(String(sql[..<restStart]) + ", " + parts.row + parts.rest, binds + values)
     }
 }
