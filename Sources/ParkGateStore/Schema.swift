@@ -262,5 +262,21 @@ public enum Schema {
                 """,
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0013-video-ledger") { _ in
+            [
+                """
+                CREATE TABLE video_accounts (
+                    username TEXT PRIMARY KEY, realm TEXT NOT NULL, ha1_md5 TEXT NOT NULL, ha1_sha256 TEXT NOT NULL,
+                    created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE video_devices (
+                    id TEXT PRIMARY KEY, role TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, node_id TEXT, place TEXT,
+                    longitude TEXT, latitude TEXT, owner TEXT, installed TEXT, channels BIGINT NOT NULL,
+                    status TEXT NOT NULL, last_seen_ms BIGINT, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+                "CREATE INDEX video_devices_node ON video_devices (node_id)",
+            ]
+        },
     ]
 }

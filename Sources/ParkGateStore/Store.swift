@@ -79,6 +79,12 @@ public protocol Store: Sendable {
     /// The sum of what prepayments (10) for this record have collected (`realPayMoney`).
     func prepaidTotal(parkCode: String, recordCode: String) async throws -> Money
     // Downlink commands (T/CPMI B.3) and the blacklist (28)
+    // The Xiamen video platform: digest accounts and the device ledger (一机一档)
+    func saveVideoAccount(_ account: VideoAccount) async throws
+    func videoAccount(username: String) async throws -> VideoAccount?
+    func saveVideoDevice(_ device: VideoDevice) async throws
+    func videoDevice(id: String) async throws -> VideoDevice?
+    func videoDevices() async throws -> [VideoDevice]
     func newCommandId(now: Date) -> Int64
     /// A prepayment (10) or invoice (31) the platform pushed and the park accepted (source `platform`).
     func savePlatformPrepayment(parkCode: String, _ pay: Prepayment, at: Date) async throws

@@ -102,4 +102,26 @@ import Testing
         #expect(stopped)
         #expect(server.terminationStatus == 0)
     }
+
+    /// The video platform's ledger and digest accounts from the CLI, ids checked as GB/T 28181.
+    @Test func videoLedgerFromTheCLI() throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = ["--data-dir", directory.path]
+        #expect(try Self.run(["device", "add"] + data + ["--id", "35020000002000000001", "--kind", "node", "--name", "节点一"]).status == 0)
+        let camera = try Self.run(["device", "add"] + data + ["--id", "35020000001320000001", "--kind", "car", "--name", "环岛路卡口",
+                                                               "--node", "35020000002000000001", "--place", "环岛路", "--channels", "2"])
+        #expect(camera.status == 0 && camera.output.contains("via node 35020000002000000001"), "\(camera.output)")
+        let badType = try Self.run(["device", "add"] + data + ["--id", "35020000002000000002", "--kind", "face", "--name", "x"])
+        #expect(badType.status != 0 && badType.output.contains("not a front-end device type"), "\(badType.output)")
+        let short = try Self.run(["device", "add"] + data + ["--id", "3502", "--kind", "car", "--name", "x"])
+        #expect(short.status != 0 && short.output.contains("20 digits"))
+        let noNode = try Self.run(["device", "add"] + data + ["--id", "35020000001320000002", "--kind", "car", "--name", "x", "--node", "35020000002000000009"])
+        #expect(noNode.status != 0 && noNode.output.contains("not in the ledger"))
+        let list = try Self.run(["device", "list"] + data)
+        #expect(list.output.contains("35020000001320000001\tdevice\tcar\t环岛路卡口\t35020000002000000001\t环岛路\t2\tactive"), "\(list.output)")
+        #expect(!list.output.contains("35020000002000000002"))
+        #expect(try Self.run(["video-account", "add"] + data + ["--user", "lpt", "--password", "lpt123"]).status == 0)
+        #expect(try Self.run(["video-account", "add"] + data + ["--user", "a:b", "--password", "x"]).status != 0)
+    }
 }

@@ -226,4 +226,26 @@ extension Backend: CustomTestStringConvertible {
             #expect(try await store.blacklist(activeOnly: false) == [removed])
         }
     }
+
+    @Test(arguments: Backend.available)
+    func videoLedgerAndAccounts(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let t = Self.base
+            let node = VideoDevice(id: "35020000002000000001", role: "node", kind: "node", name: "节点", createdAt: t, updatedAt: t)
+            var camera = VideoDevice(
+                id: "35020000001320000001", role: "device", kind: "car", name: "环岛路卡口", nodeId: node.id, place: "环岛路", longitude: "118.1",
+                latitude: "24.4", owner: "交警", installed: "2026-01-02", channels: 2, createdAt: t, updatedAt: t)
+            try await store.saveVideoDevice(node)
+            try await store.saveVideoDevice(camera)
+            #expect(try await store.videoDevice(id: camera.id) == camera)
+            camera.name = "环岛路卡口 2"
+            camera.updatedAt = t.addingTimeInterval(1)
+            try await store.saveVideoDevice(camera)
+            #expect(try await store.videoDevices() == [camera, node])
+            let account = VideoAccount(username: "lpt", realm: "r", ha1MD5: "a", ha1SHA256: "b", createdAt: t, updatedAt: t)
+            try await store.saveVideoAccount(account)
+            #expect(try await store.videoAccount(username: "lpt") == account)
+            #expect(try await store.videoAccount(username: "nobody") == nil)
+        }
+    }
 }

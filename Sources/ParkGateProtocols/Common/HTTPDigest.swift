@@ -86,6 +86,20 @@ public final class HTTPDigest: Sendable {
     /// `password` gives an account's password (nil: no such account).
     public func verify(authorization: String?, method: String, uri: String, now: Date = Date(),
                        password: (String) -> String?) -> Outcome {
+        verify(authorization: authorization, method: method, uri: uri, now: now) { username, algorithm in
+            password(username).map { Self.ha1(algorithm: algorithm, username: username, realm: realm, password: $0) }
+        }
+    }
+
+    /// H(username:realm:password) with the algorithm's hash: what an account keeps instead of its password.
+    public static func ha1(algorithm: Algorithm, username: String, realm: String, password: String) -> String {
+        algorithm.hash("\(username):\(realm):\(password)")
+    }
+
+    /// The same check with the accounts' stored H(username:realm:password) for the algorithm
+    /// (`MD5` for MD5 and MD5-sess, `SHA-256` for the SHA-256 pair); nil: no such account.
+    public func verify(authorization: String?, method: String, uri: String, now: Date = Date(),
+                       ha1: (String, Algorithm) -> String?) -> Outcome {
         guard let authorization, let fields = Self.parse(authorization) else {
             return .challenge(stale: false, reason: "no Digest credentials")
         }
@@ -114,10 +128,9 @@ public final class HTTPDigest: Sendable {
         } else if algorithm.isSession {
             return .challenge(stale: false, reason: "a -sess algorithm needs qop=auth")
         }
-        guard let secret = password(username) else { return .challenge(stale: false, reason: "unknown account") }
+        guard let stored = ha1(username, algorithm) else { return .challenge(stale: false, reason: "unknown account") }
         let expected = Self.response(
-            algorithm: algorithm, username: username, realm: realm, password: secret, method: method, uri: requestURI, nonce: nonce,
-            nc: fields["nc"], cnonce: fields["cnonce"], qop: qop)
+            algorithm: algorithm, ha1: stored, method: method, uri: requestURI, nonce: nonce, nc: fields["nc"], cnonce: fields["cnonce"], qop: qop)
         guard Self.constantTimeEqual(Array(expected.utf8), Array(response.utf8)) else {
             return .challenge(stale: false, reason: "wrong password or response")
         }
@@ -135,7 +148,13 @@ public final class HTTPDigest: Sendable {
     /// The `response` of RFC 7616 3.4.1 (RFC 2069's form when `qop` is absent).
     public static func response(algorithm: Algorithm, username: String, realm: String, password: String, method: String, uri: String,
                                 nonce: String, nc: String?, cnonce: String?, qop: String?) -> String {
-        var a1 = algorithm.hash("\(username):\(realm):\(password)")
+        response(algorithm: algorithm, ha1: ha1(algorithm: algorithm, username: username, realm: realm, password: password), method: method,
+                 uri: uri, nonce: nonce, nc: nc, cnonce: cnonce, qop: qop)
+    }
+
+    static func response(algorithm: Algorithm, ha1: String, method: String, uri: String, nonce: String, nc: String?, cnonce: String?,
+                         qop: String?) -> String {
+        var a1 = ha1
         if algorithm.isSession { a1 = algorithm.hash("\(a1):\(nonce):\(cnonce ?? "")") }
         let a2 = algorithm.hash("\(method):\(uri)")
         guard let qop else { return algorithm.hash("\(a1):\(nonce):\(a2)") }

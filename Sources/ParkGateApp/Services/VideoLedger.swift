@@ -1,0 +1,56 @@
+import Foundation
+import ParkGateModel
+import ParkGateProtocols
+import ParkGateStore
+
+/// The video platform's device ledger (一机一档) and its digest accounts, as the CLI, the API
+/// and the console change them.
+public struct VideoLedger: Sendable {
+    let store: any Store
+
+    public init(store: any Store) { self.store = store }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Adds or changes a device or node; the id must be a GB/T 28181 id of the right type and
+    /// a device's node must be in the ledger.
+    public func save(id: String, kind: String, name: String, node: String?, place: String? = nil, longitude: String? = nil,
+                     latitude: String? = nil, owner: String? = nil, installed: String? = nil, channels: Int = 1, now: Date = Date()) async throws -> VideoDevice {
+        guard VideoPlatform.kinds.contains(kind) else { throw Invalid(description: "kind must be car, face or node") }
+        let role: GBDeviceID.Role = kind == "node" ? .node : .device
+        if case .failure(let problem) = GBDeviceID.parse(id, as: role) { throw Invalid(description: problem.message) }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw Invalid(description: "a name is required") }
+        guard channels >= 1 else { throw Invalid(description: "channels must be at least 1") }
+        if let node {
+            guard role == .device else { throw Invalid(description: "a node does not report through another node") }
+            guard try await store.videoDevice(id: node)?.role == GBDeviceID.Role.node.rawValue else {
+                throw Invalid(description: "node \(node) is not in the ledger (add it with --kind node first)")
+            }
+        }
+        let existing = try await store.videoDevice(id: id)
+        let device = VideoDevice(
+            id: id, role: role.rawValue, kind: kind, name: name, nodeId: node, place: place, longitude: longitude, latitude: latitude, owner: owner,
+            installed: installed, channels: channels, status: existing?.status ?? "active", lastSeen: existing?.lastSeen,
+            createdAt: existing?.createdAt ?? now, updatedAt: now)
+        try await store.saveVideoDevice(device)
+        return device
+    }
+
+    /// Adds or changes a digest account (only its H(username:realm:password) values are kept).
+    public func saveAccount(username: String, password: String, now: Date = Date()) async throws -> VideoAccount {
+        guard !username.isEmpty, !username.contains(":"), !password.isEmpty else {
+            throw Invalid(description: "a username without ':' and a password are required")
+        }
+        let realm = VideoPlatform.realm
+        let existing = try await store.videoAccount(username: username)
+        let account = VideoAccount(
+            username: username, realm: realm,
+            ha1MD5: HTTPDigest.ha1(algorithm: .md5, username: username, realm: realm, password: password),
+            ha1SHA256: HTTPDigest.ha1(algorithm: .sha256, username: username, realm: realm, password: password),
+            createdAt: existing?.createdAt ?? now, updatedAt: now)
+        try await store.saveVideoAccount(account)
+        return account
+    }
+}
