@@ -82,6 +82,16 @@ extension SQLStore {
         try await database.query("SELECT * FROM video_devices ORDER BY id").map(Self.videoDevice)
     }
 
+    /// A keep-alive or an authentication: the device was heard from.
+    public func touchVideoDevice(id: String, at time: Date) async throws {
+        try await database.execute("UPDATE video_devices SET last_seen_ms = ? WHERE id = ?", [SQLValue(time), .text(id)])
+    }
+
+    @discardableResult
+    public func deleteToken(_ value: String) async throws -> Bool {
+        try await database.execute("DELETE FROM tokens WHERE token = ?", [.text(value)]) > 0
+    }
+
     static func videoDevice(_ row: SQLRow) -> VideoDevice {
         VideoDevice(
             id: row.text("id") ?? "", role: row.text("role") ?? "device", kind: row.text("kind") ?? "", name: row.text("name") ?? "",

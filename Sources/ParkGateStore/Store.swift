@@ -85,6 +85,8 @@ public protocol Store: Sendable {
     func saveVideoDevice(_ device: VideoDevice) async throws
     func videoDevice(id: String) async throws -> VideoDevice?
     func videoDevices() async throws -> [VideoDevice]
+    func touchVideoDevice(id: String, at time: Date) async throws
+    @discardableResult func deleteToken(_ value: String) async throws -> Bool
     func newCommandId(now: Date) -> Int64
     /// A prepayment (10) or invoice (31) the platform pushed and the park accepted (source `platform`).
     func savePlatformPrepayment(parkCode: String, _ pay: Prepayment, at: Date) async throws

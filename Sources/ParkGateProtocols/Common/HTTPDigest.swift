@@ -163,6 +163,11 @@ public final class HTTPDigest: Sendable {
 
     // MARK: parsing
 
+    /// The username an `Authorization` header names (to look its account up before the check).
+    public static func username(in header: String?) -> String? {
+        header.flatMap(parse)?.username
+    }
+
     /// The parameters of `Digest k=v, k="v", …` (names lower-cased); nil for another scheme.
     struct Fields {
         var values: [String: String]

@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ParkGateModel
+import ParkGateStore
+
+/// The Xiamen platform's device interfaces (附件 2's attachments 1 and 2, section 2) for both
+/// families, `/redis/rest/face/` and `/redis/rest/car/`: `authenticate.json` behind HTTP
+/// Digest, then `keepAlive.json`, `timing.json` and `unregister.json` with the
+/// `appIdentityKey` it issues (24 hours). Parameters come as form fields or a JSON object.
+public struct VideoGateway: Sendable {
+    let store: any Store
+    let digest: HTTPDigest
+    let time: ChinaTime
+    let keyLifetime: TimeInterval
+    let logger: Logger
+
+    public init(store: any Store, time: ChinaTime = ChinaTime(), nonceLifetime: TimeInterval = 300, keyLifetime: TimeInterval = 86_400,
+                logger: Logger) {
+        (self.store, self.time, self.keyLifetime, self.logger) = (store, time, keyLifetime, logger)
+        digest = HTTPDigest(realm: VideoPlatform.realm, nonceLifetime: nonceLifetime)
+    }
+
+    /// The document's error codes.
+    public enum ErrorCode: String, Sendable {
+        /// 设备未注册
+        case notRegistered = "EC000"
+        /// 接口服务未认证
+        case notAuthenticated = "EC001"
+        /// 接口服务认证过期
+        case expired = "EC002"
+        /// 认证无效
+        case invalid = "EC003"
+    }
+
+    struct Failure: Error {
+        let code: ErrorCode
+        let message: String
+    }
+
+    static func success(_ service: String, _ extra: [(String, String)] = []) -> String {
+        "{\"success\":true,\"result\":" + JSONText.object([("serviceName", service)] + extra) + "}"
+    }
+
+    static func failure(_ service: String, _ failure: Failure) -> String {
+        "{\"success\":false,\"result\":" + JSONText.object([("serviceName", service), ("errorCode", failure.code.rawValue)])
+            + ",\"message\":" + JSONText.quote(failure.message) + "}"
+    }
+
+    /// The named parameters of a form, multipart or JSON body (JSON members as text).
+    static func parameters(_ names: [String], contentType: String?, body: [UInt8]) -> [String: String] {
+        let encoding = WireBody.encoding(contentType: contentType, body: body)
+        var values: [String: String] = [:]
+        if encoding == .json {
+            guard let members = try? JSONObjectParser.parse(body) else { return [:] }
+            for (key, value) in members where names.contains(key) {
+                switch value {
+                case .string(let text), .number(let text): values[key] = text
+                default: break
+                }
+            }
+            return values
+        }
+        for name in names {
+            if let bytes = try? WireBody.parameter(name, in: body, encoding: encoding) { values[name] = String(decoding: bytes, as: UTF8.self) }
+        }
+        return values
+    }
+
+    // MARK: the interfaces
+
+    /// 2.1: digest first; then the device (or node) must be in the ledger; a new key replaces
+    /// the id's previous one.
+    func authenticate(_ values: [String: String], now: Date) async throws -> String {
+        let node = values["nodeID"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let id = node ?? values["deviceID"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return Self.failure("authenticate", Failure(code: .notRegistered, message: "deviceID or nodeID is required"))
+        }
+        let role = node == nil ? "device" : "node"
+        guard let device = try await store.videoDevice(id: id), device.role == role, device.status == "active" else {
+            return Self.failure("authenticate", Failure(code: .notRegistered, message: "\(role) \(id) is not in the ledger"))
+        }
+        let key = SecureToken.hex()
+        try await store.replaceParkToken(TokenRecord(token: key, kind: "video", subject: id, issuedAt: now, expiresAt: now.addingTimeInterval(keyLifetime)))
+        try await store.touchVideoDevice(id: id, at: now)
+        return Self.success("authenticate", [("appIdentityKey", key)])
+    }
+
+    /// The key of a request for `id`: EC001 without one, EC003 unknown, revoked or another
+    /// device's (a node's key covers the devices that report through it), EC002 expired.
+    func checkKey(_ values: [String: String], id: String, device: VideoDevice, now: Date) async throws -> Failure? {
+        guard let key = values["appIdentityKey"], !key.isEmpty else {
+            return Failure(code: .notAuthenticated, message: "appIdentityKey is required: call authenticate first")
+        }
+        guard let token = try await store.token(key), token.kind == "video" else {
+            return Failure(code: .invalid, message: "appIdentityKey unknown or revoked: authenticate again")
+        }
+        guard token.subject == id || token.subject == device.nodeId else {
+            return Failure(code: .invalid, message: "appIdentityKey belongs to another device")
+        }
+        guard token.expiresAt > now else { return Failure(code: .expired, message: "appIdentityKey expired (24 hours): authenticate again") }
+        return nil
+    }
+
+    /// 2.2
+    func keepAlive(_ values: [String: String], now: Date) async throws -> String {
+        guard let id = values["deviceID"], !id.isEmpty, let device = try await store.videoDevice(id: id) else {
+            return Self.failure("keepAlive", Failure(code: .notRegistered, message: "deviceID \(values["deviceID"] ?? "") is not in the ledger"))
+        }
+        if let failure = try await checkKey(values, id: id, device: device, now: now) { return Self.failure("keepAlive", failure) }
+        try await store.touchVideoDevice(id: id, at: now)
+        return Self.success("keepAlive")
+    }
+
+    /// 2.4: the key is revoked.
+    func unregister(_ values: [String: String], now: Date) async throws -> String {
+        let node = values["nodeID"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let id = node ?? values["deviceID"], !id.isEmpty, let device = try await store.videoDevice(id: id) else {
+            return Self.failure("unregister", Failure(code: .notRegistered, message: "deviceID or nodeID is not in the ledger"))
+        }
+        if let failure = try await checkKey(values, id: id, device: device, now: now) { return Self.failure("unregister", failure) }
+        try await store.deleteToken(values["appIdentityKey"] ?? "")
+        return Self.success("unregister")
+    }
+
+    // MARK: routes
+
+    public func register<Context: RequestContext>(on router: Router<Context>, bodyLimit: Int) {
+        for family in ["face", "car"] {
+            let base = "/redis/rest/\(family)"
+            router.get(RouterPath(base + "/timing.json")) { _, _ -> Response in
+                HTTPExchange.json("{\"success\":true,\"result\":" + JSONText.object([("systemTime", time.formatDashed(Date()))]) + "}")
+            }
+            router.post(RouterPath(base + "/authenticate.json")) { request, _ -> Response in
+                let now = Date()
+                let header = request.headers[.authorization]
+                let account = try await HTTPDigest.username(in: header).asyncMap { try await store.videoAccount(username: $0) } ?? nil
+                let outcome = digest.verify(authorization: header, method: request.method.rawValue, uri: request.uri.description, now: now) { name, algorithm in
+                    guard let account, account.username == name, account.realm == VideoPlatform.realm else { return nil }
+                    return algorithm == .md5 || algorithm == .md5Sess ? account.ha1MD5 : account.ha1SHA256
+                }
+                if case .challenge(let stale, let reason) = outcome {
+                    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+                    headers[values: .wwwAuthenticate] = digest.challenges(now: now, stale: stale)
+                    let body = Self.failure("authenticate", Failure(code: .notAuthenticated, message: "digest authentication required: \(reason)"))
+                    return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+                }
+                return try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "nodeID"]) { try await authenticate($0, now: now) }
+            }
+            router.post(RouterPath(base + "/keepAlive.json")) { request, _ -> Response in
+                try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "appIdentityKey", "statusSendTime"]) {
+                    try await keepAlive($0, now: Date())
+                }
+            }
+            router.post(RouterPath(base + "/unregister.json")) { request, _ -> Response in
+                try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "nodeID", "appIdentityKey"]) { try await unregister($0, now: Date()) }
+            }
+        }
+    }
+
+    /// Reads the parameters and answers with `body`'s JSON (200, as the document shows).
+    func answer(_ request: Request, bodyLimit: Int, names: [String], _ body: ([String: String]) async throws -> String) async throws -> Response {
+        let bytes: [UInt8]
+        do {
+            bytes = try await HTTPExchange.read(request, limit: bodyLimit)
+        } catch is HTTPExchange.TooLarge {
+            return HTTPExchange.tooLargeResponse(limit: bodyLimit)
+        }
+        return HTTPExchange.json(try await body(Self.parameters(names, contentType: request.headers[.contentType], body: bytes)))
+    }
+}
