@@ -100,3 +100,105 @@ extension SQLStore {
             lastSeen: row.date("last_seen_ms"), createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
     }
 }
+
+/// One capture (抓拍): a vehicle passing (`car`, keyed by its `gcjlid`) or a set of faces
+/// (`face`, keyed by the SHA-256 of its `imageJsonData`), with its images in the blob store.
+public struct VideoCapture: Sendable, Hashable, Encodable {
+    public var id: Int64
+    public var family: String
+    public var deviceId: String
+    public var recordId: String
+    public var capturedAt: Date?
+    public var capturedText: String?
+    public var plate, plateColor, plateKind, bodyColor, vehicleType, direction: String?
+    public var place, longitude, latitude: String?
+    /// The other fields as sent (JSON), images replaced by their blob names.
+    public var data: String
+    /// Conformance findings (JSON array), nil when none.
+    public var findings: String?
+    public var receivedAt: Date
+    public var images: [VideoImage]
+
+    public init(id: Int64, family: String, deviceId: String, recordId: String, capturedAt: Date?, capturedText: String?, data: String,
+                receivedAt: Date, images: [VideoImage]) {
+        (self.id, self.family, self.deviceId, self.recordId, self.capturedAt, self.capturedText) = (id, family, deviceId, recordId, capturedAt, capturedText)
+        (self.data, self.receivedAt, self.images) = (data, receivedAt, images)
+    }
+}
+
+public struct VideoImage: Sendable, Hashable, Encodable {
+    /// `vehicle`, `plate`, `scene`, `driver` (car); `face`, `background` (face).
+    public var role: String
+    public var blob: String
+    public var bytes: Int
+    /// `{"leftTopX",…}` as sent, JSON.
+    public var box: String?
+    public var width, height: Int?
+
+    public init(role: String, blob: String, bytes: Int, box: String? = nil, width: Int? = nil, height: Int? = nil) {
+        (self.role, self.blob, self.bytes, self.box, self.width, self.height) = (role, blob, bytes, box, width, height)
+    }
+}
+
+extension SQLStore {
+    public func newCaptureId(now: Date) -> Int64 { ids.next(now: now) }
+
+    /// Stores a capture with its images in one transaction; false when the same record of the
+    /// same device is already stored (a repeat: nothing new is written).
+    public func saveVideoCapture(_ capture: VideoCapture) async throws -> Bool {
+        let key: [SQLValue] = [.text(capture.family), .text(capture.deviceId), .text(capture.recordId)]
+        if try await !database.query("SELECT id FROM video_captures WHERE family = ? AND device_id = ? AND record_id = ?", key).isEmpty {
+            return false
+        }
+        var statements = [SQLStatement(
+            """
+            INSERT INTO video_captures (id, family, device_id, record_id, captured_ms, captured_text, plate, plate_color, plate_kind, body_color,
+                vehicle_type, direction, place, longitude, latitude, data, findings, received_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.int(capture.id)] + key + [SQLValue(capture.capturedAt), SQLValue(capture.capturedText), SQLValue(capture.plate),
+             SQLValue(capture.plateColor), SQLValue(capture.plateKind), SQLValue(capture.bodyColor), SQLValue(capture.vehicleType),
+             SQLValue(capture.direction), SQLValue(capture.place), SQLValue(capture.longitude), SQLValue(capture.latitude), .text(capture.data),
+             SQLValue(capture.findings), SQLValue(capture.receivedAt)])]
+        for (position, image) in capture.images.enumerated() {
+            statements.append(SQLStatement(
+                "INSERT INTO video_images (capture_id, position, role, blob, bytes, box, width, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [.int(capture.id), SQLValue(position), .text(image.role), .text(image.blob), SQLValue(image.bytes), SQLValue(image.box),
+                 SQLValue(image.width), SQLValue(image.height)]))
+        }
+        do {
+            _ = try await database.transaction(statements)
+        } catch StoreError.conflict {
+            return false
+        }
+        return true
+    }
+
+    /// Captures newest first, by device, plate and time.
+    public func videoCaptures(deviceId: String?, plate: String?, from: Date?, to: Date?, limit: Int) async throws -> [VideoCapture] {
+        var filter = Filter()
+        filter.equal("device_id", deviceId)
+        filter.equal("plate", plate)
+        if let from { filter.add("captured_ms >= ?", SQLValue(from)) }
+        if let to { filter.add("captured_ms < ?", SQLValue(to)) }
+        let rows = try await database.query(
+            "SELECT * FROM video_captures \(filter.sql) ORDER BY captured_ms DESC, id DESC LIMIT ?", filter.binds + [.int(Int64(limit))])
+        var captures: [VideoCapture] = []
+        for row in rows {
+            let id = row.int("id") ?? 0
+            let images = try await database.query("SELECT * FROM video_images WHERE capture_id = ? ORDER BY position", [.int(id)]).map { image in
+                VideoImage(role: image.text("role") ?? "", blob: image.text("blob") ?? "", bytes: Int(image.int("bytes") ?? 0), box: image.text("box"),
+                           width: image.int("width").map { Int($0) }, height: image.int("height").map { Int($0) })
+            }
+            var capture = VideoCapture(
+                id: id, family: row.text("family") ?? "", deviceId: row.text("device_id") ?? "", recordId: row.text("record_id") ?? "",
+                capturedAt: row.date("captured_ms"), capturedText: row.text("captured_text"), data: row.text("data") ?? "{}",
+                receivedAt: row.date("received_ms") ?? .distantPast, images: images)
+            (capture.plate, capture.plateColor, capture.plateKind) = (row.text("plate"), row.text("plate_color"), row.text("plate_kind"))
+            (capture.bodyColor, capture.vehicleType, capture.direction) = (row.text("body_color"), row.text("vehicle_type"), row.text("direction"))
+            (capture.place, capture.longitude, capture.latitude, capture.findings) = (row.text("place"), row.text("longitude"), row.text("latitude"), row.text("findings"))
+            captures.append(capture)
+        }
+        return captures
+    }
+}

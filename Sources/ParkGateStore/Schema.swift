@@ -278,5 +278,23 @@ public enum Schema {
                 "CREATE INDEX video_devices_node ON video_devices (node_id)",
             ]
         },
+        Migration(name: "0014-video-captures") { dialect in
+            [
+                """
+                CREATE TABLE video_captures (
+                    id BIGINT PRIMARY KEY, family TEXT NOT NULL, device_id TEXT NOT NULL, record_id TEXT NOT NULL, captured_ms BIGINT,
+                    captured_text TEXT, plate TEXT, plate_color TEXT, plate_kind TEXT, body_color TEXT, vehicle_type TEXT, direction TEXT,
+                    place TEXT, longitude TEXT, latitude TEXT, data TEXT NOT NULL, findings TEXT, received_ms BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX video_captures_record ON video_captures (family, device_id, record_id)",
+                "CREATE INDEX video_captures_time ON video_captures (captured_ms)",
+                "CREATE INDEX video_captures_plate ON video_captures (plate, captured_ms)",
+                """
+                CREATE TABLE video_images (
+                    capture_id BIGINT NOT NULL, position BIGINT NOT NULL, role TEXT NOT NULL, blob TEXT NOT NULL, bytes BIGINT NOT NULL,
+                    box TEXT, width BIGINT, height BIGINT, PRIMARY KEY (capture_id, position))
+                """,
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

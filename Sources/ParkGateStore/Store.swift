@@ -86,6 +86,9 @@ public protocol Store: Sendable {
     func videoDevice(id: String) async throws -> VideoDevice?
     func videoDevices() async throws -> [VideoDevice]
     func touchVideoDevice(id: String, at time: Date) async throws
+    func newCaptureId(now: Date) -> Int64
+    func saveVideoCapture(_ capture: VideoCapture) async throws -> Bool
+    func videoCaptures(deviceId: String?, plate: String?, from: Date?, to: Date?, limit: Int) async throws -> [VideoCapture]
     @discardableResult func deleteToken(_ value: String) async throws -> Bool
     func newCommandId(now: Date) -> Int64
     /// A prepayment (10) or invoice (31) the platform pushed and the park accepted (source `platform`).

@@ -110,4 +110,59 @@ import Testing
             #expect(Self.code(try await Self.call(server, "car", "keepAlive", "deviceID=\(Self.car)&appIdentityKey=\(again)")) == "EC003")
         }
     }
+
+    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01]).base64EncodedString()
+
+    static func form(_ pairs: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+    }
+
+    @Test func vehicleAndFaceCapturesAreStoredWithTheirImages() async throws {
+        try await Self.run { server in
+            let key = try #require((try await Self.authenticate(server, body: "deviceID=\(Self.car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
+            // The document's own spacing in the keys (" gbid", " cphm ") is read, and noted.
+            let passage = #"{"gcjlid":"GC0001"," gbid":"\#(Self.car)"," cphm ":"闽D12345","cpys":"蓝","cllx":"K33","xsfx":"1","gcsj":"20261122093000","longitude":"118.1","latitude":"24.4","zpcltp":[{"content":"\#(Self.jpeg)","fileSize":"12","pos":{"leftTopX":0,"leftTopY":0,"rightBottomX":10,"rightBottomY":10}}],"zpcptp":{"content":"\#(Self.jpeg)"},"zpjsytp":{"content":"\#(Self.jpeg)","width":1080,"height":1920}}"#
+            let body = Self.form([("imageGateTagCode", Self.car), ("appIdentityKey", key), ("imageJsonData", passage)])
+            let saved = try await Self.call(server, "car", "saveImageData", body)
+            #expect(saved["success"] as? Bool == true, "\(saved)")
+            #expect(try await Self.call(server, "car", "saveImageData", body)["success"] as? Bool == true, "a repeat is answered success")
+            // No key, someone else's device, and data the platform cannot use.
+            #expect(Self.code(try await Self.call(server, "car", "saveImageData", Self.form([("imageGateTagCode", Self.car), ("imageJsonData", passage)]))) == "EC001")
+            #expect(Self.code(try await Self.call(server, "car", "saveImageData", Self.form([("imageGateTagCode", Self.stranger), ("appIdentityKey", key)]))) == "EC000")
+            for (data, reason) in [("not json", "not a JSON object"), (#"{"zpcltp":[]}"#, "gcjlid"),
+                                   (#"{"gcjlid":"G2","zpcltp":[{"content":"!!!"}]}"#, "not base64"),
+                                   (#"{"gcjlid":"G3","zpcltp":[{"content":"aGVsbG8gd29ybGQ="}]}"#, "not a JPEG")] {
+                let response = try await server.client.execute(
+                    uri: "/redis/rest/car/saveImageData.json", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: Self.form([("imageGateTagCode", Self.car), ("appIdentityKey", key), ("imageJsonData", data)])))
+                #expect(response.status == .badRequest, "\(data)")
+                #expect(String(buffer: response.body).contains(reason), "\(String(buffer: response.body))")
+            }
+
+            // A face upload through the face family, with a JSON body.
+            let faceKey = try #require((try await Self.authenticate(server, family: "face", body: "deviceID=\(Self.face)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
+            let faces = #"{"deviceID":"\#(Self.face)","deviceTime":"20261122093500","locationName":"环岛路","faceImages":[{"type":"jpg","content":"\#(Self.jpeg)","facePos":{"leftTopX":1,"leftTopY":2,"rightBottomX":30,"rightBottomY":40}}],"backgroundImage":{"type":"jpg","content":"\#(Self.jpeg)","width":1080,"height":1920}}"#
+            let request = try JSONSerialization.data(withJSONObject: ["imageGateTagCode": Self.face, "appIdentityKey": faceKey, "imageJsonData": faces])
+            #expect(try await Self.call(server, "face", "saveImageData", String(decoding: request, as: UTF8.self), json: true)["success"] as? Bool == true)
+
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                let cars = try await store.videoCaptures(deviceId: Self.car, plate: nil, from: nil, to: nil, limit: 10)
+                #expect(cars.count == 1, "stored once")
+                let car = try #require(cars.first)
+                #expect(car.recordId == "GC0001" && car.plate == "闽D12345" && car.plateColor == "蓝" && car.direction == "1")
+                #expect(car.capturedAt == ChinaTime().parseCompact("20261122093000"))
+                #expect(car.images.map(\.role) == ["vehicle", "plate", "driver"] && car.images[2].width == 1080)
+                #expect(car.images[0].box?.contains("rightBottomX") == true && car.data.contains("blob:") && !car.data.contains(Self.jpeg))
+                #expect(car.findings?.contains("gbid") == true)
+                let face = try #require(try await store.videoCaptures(deviceId: Self.face, plate: nil, from: nil, to: nil, limit: 10).first)
+                #expect(face.images.map(\.role) == ["face", "background"] && face.place == "环岛路")
+            }
+            // The images are in the blob store, once.
+            let blobs = try FileManager.default.subpathsOfDirectory(atPath: server.config.dataDirectory + "/blobs").filter { $0.hasSuffix(".jpg") }
+            #expect(blobs.count == 1)
+        }
+    }
 }

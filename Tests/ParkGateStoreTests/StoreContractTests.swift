@@ -246,6 +246,17 @@ extension Backend: CustomTestStringConvertible {
             try await store.saveVideoAccount(account)
             #expect(try await store.videoAccount(username: "lpt") == account)
             #expect(try await store.videoAccount(username: "nobody") == nil)
+
+            var capture = VideoCapture(
+                id: store.newCaptureId(now: t), family: "car", deviceId: camera.id, recordId: "GC1", capturedAt: t, capturedText: "20231115063320",
+                data: "{}", receivedAt: t, images: [VideoImage(role: "vehicle", blob: "a.jpg", bytes: 10, box: "{}"), VideoImage(role: "driver", blob: "b.jpg", bytes: 5, width: 1080, height: 1920)])
+            capture.plate = "闽D12345"
+            #expect(try await store.saveVideoCapture(capture))
+            var repeated = capture
+            repeated.id = store.newCaptureId(now: t)
+            #expect(try await !store.saveVideoCapture(repeated), "the same record of the same device is stored once")
+            #expect(try await store.videoCaptures(deviceId: nil, plate: "闽D12345", from: t, to: t.addingTimeInterval(1), limit: 10) == [capture])
+            #expect(try await store.videoCaptures(deviceId: nil, plate: nil, from: t.addingTimeInterval(1), to: nil, limit: 10).isEmpty)
         }
     }
 }

@@ -274,7 +274,7 @@ public struct CPMIGateway: Sendable {
             guard bytes.count <= imageLimit else {
                 throw CPMIEnvelope.Refusal(result: .badFormat, message: "image \(imageCode) is larger than \(imageLimit) bytes")
             }
-            guard let ext = Self.imageFormat(bytes) else {
+            guard let ext = ImageFormat.sniff(bytes) else {
                 throw CPMIEnvelope.Refusal(result: .badFormat, message: "imageBase64 of image \(imageCode) is not a JPEG, PNG, GIF or BMP image")
             }
             let blob = try blobs.put(bytes, extension: ext)
@@ -293,15 +293,6 @@ public struct CPMIGateway: Sendable {
     }
 
     /// The file type an image's first bytes announce.
-    static func imageFormat(_ bytes: Data) -> String? {
-        let head = [UInt8](bytes.prefix(8))
-        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png" }
-        if head.starts(with: Array("GIF8".utf8)) { return "gif" }
-        if head.starts(with: Array("BM".utf8)) { return "bmp" }
-        return nil
-    }
-
     /// 无感支付 (30): a member with auto-pay on is charged what the fee engine computes from the
     /// park's temporary price (16) and the vehicle's cards (19/20); otherwise `payStatus` 0 with
     /// B.34's `failReason`.

@@ -14,11 +14,14 @@ public struct VideoGateway: Sendable {
     let digest: HTTPDigest
     let time: ChinaTime
     let keyLifetime: TimeInterval
+    let blobs: BlobStore
+    /// Largest decoded image (bytes).
+    let imageLimit: Int
     let logger: Logger
 
-    public init(store: any Store, time: ChinaTime = ChinaTime(), nonceLifetime: TimeInterval = 300, keyLifetime: TimeInterval = 86_400,
-                logger: Logger) {
-        (self.store, self.time, self.keyLifetime, self.logger) = (store, time, keyLifetime, logger)
+    public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), nonceLifetime: TimeInterval = 300, keyLifetime: TimeInterval = 86_400,
+                imageLimit: Int = 5 << 20, logger: Logger) {
+        (self.store, self.blobs, self.time, self.keyLifetime, self.imageLimit, self.logger) = (store, blobs, time, keyLifetime, imageLimit, logger)
         digest = HTTPDigest(realm: VideoPlatform.realm, nonceLifetime: nonceLifetime)
     }
 
@@ -124,6 +127,32 @@ public struct VideoGateway: Sendable {
         return Self.success("unregister")
     }
 
+    /// A request the document has no code for (its `imageJsonData` is not usable): HTTP 400,
+    /// `success` false with the reason and no `errorCode`.
+    struct BadData: Error {
+        let message: String
+    }
+
+    /// 1 人脸入库 / 车辆入库: the device (`imageGateTagCode`) and its key are checked like a
+    /// keep-alive; the images are decoded, checked and stored by content before the capture is
+    /// committed; a repeat of a stored capture is answered success and stores nothing new.
+    func saveImageData(family: String, _ values: [String: String], now: Date) async throws -> (ok: Bool, answer: String) {
+        let service = "saveImageData"
+        guard let id = values["imageGateTagCode"], !id.isEmpty, let device = try await store.videoDevice(id: id) else {
+            return (true, Self.failure(service, Failure(code: .notRegistered, message: "imageGateTagCode \(values["imageGateTagCode"] ?? "") is not in the ledger")))
+        }
+        if let failure = try await checkKey(values, id: id, device: device, now: now) { return (true, Self.failure(service, failure)) }
+        do {
+            let capture = try VideoCaptureReader(family: family, deviceId: id, imageLimit: imageLimit, blobs: blobs, time: time)
+                .read(values["imageJsonData"] ?? "", id: store.newCaptureId(now: now), now: now, place: device.place)
+            _ = try await store.saveVideoCapture(capture)
+            try await store.touchVideoDevice(id: id, at: now)
+            return (true, Self.success(service))
+        } catch let bad as BadData {
+            return (false, "{\"success\":false,\"result\":" + JSONText.object([("serviceName", service)]) + ",\"message\":" + JSONText.quote(bad.message) + "}")
+        }
+    }
+
     // MARK: routes
 
     public func register<Context: RequestContext>(on router: Router<Context>, bodyLimit: Int) {
@@ -152,6 +181,20 @@ public struct VideoGateway: Sendable {
                 try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "appIdentityKey", "statusSendTime"]) {
                     try await keepAlive($0, now: Date())
                 }
+            }
+            let imageBodyLimit = max(bodyLimit, imageLimit * 4)
+            router.post(RouterPath(base + "/saveImageData.json")) { request, _ -> Response in
+                let bytes: [UInt8]
+                do {
+                    bytes = try await HTTPExchange.read(request, limit: imageBodyLimit)
+                } catch is HTTPExchange.TooLarge {
+                    return HTTPExchange.tooLargeResponse(limit: imageBodyLimit)
+                }
+                let values = Self.parameters(["imageGateTagCode", "appIdentityKey", "imageJsonData", "nodeID"], contentType: request.headers[.contentType], body: bytes)
+                let (ok, answer) = try await saveImageData(family: family, values, now: Date())
+                var response = HTTPExchange.json(answer)
+                if !ok { response.status = .badRequest }
+                return response
             }
             router.post(RouterPath(base + "/unregister.json")) { request, _ -> Response in
                 try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "nodeID", "appIdentityKey"]) { try await unregister($0, now: Date()) }
