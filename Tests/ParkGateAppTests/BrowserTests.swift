@@ -200,4 +200,34 @@ import Testing
             }
         }
     }
+
+    /// The video platform's ledger and captures in the console, in both languages.
+    @Test func videoLedgerAndCapturesInTheConsole() async throws {
+        try await VideoTests.run { server in
+            try await VideoTests.uploadPassage(server)
+            let site = "http://127.0.0.1:\(server.port)"
+            let driver = try await WebDriver(port: try CLITests.freePort())
+            do {
+                try await driver.open(site + "/video/devices")
+                try await driver.type("#username", "admin")
+                try await driver.type("#password", "pw")
+                try await driver.click("#signin")
+                #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/video/devices") })
+                let ledger = try await driver.text("#list")
+                #expect(ledger.contains(VideoTests.car) && ledger.contains("卡口") && ledger.contains("车辆卡口") && ledger.contains("服务节点"), "\(ledger)")
+                try await driver.click("#list a[href*='deviceId=\(VideoTests.car)']")
+                #expect(try await driver.wait(5) { try await driver.url.contains("/video/captures") })
+                let captures = try await driver.text("#list")
+                #expect(captures.contains("闽D12345") && captures.contains("2026-11-22 09:30:00") && captures.contains("车辆"), "\(captures)")
+                if let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"] { try await driver.screenshot(to: shots + "/video-captures.png") }
+                try await driver.click("#lang")
+                #expect(try await driver.wait(5) { try await driver.source.contains("Vehicle and face captures") })
+                try await driver.click("#lang")
+            } catch {
+                await driver.quit()
+                throw error
+            }
+            await driver.quit()
+        }
+    }
 }

@@ -37,6 +37,8 @@ import Testing
         ("GET /api/v1/parks/{code}/commands", "/api/v1/parks/N-admin/commands", nil, [200, 200, 200, 404]),
         ("GET /api/v1/commands/{id}", "/api/v1/commands/1", nil, [404, 404, 404, 404]),
         ("GET /api/v1/downlink", "/api/v1/downlink", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/video/devices", "/api/v1/video/devices", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/video/captures", "/api/v1/video/captures?plate=x", nil, [200, 200, 200, 200]),
         ("GET /api/v1/blacklist", "/api/v1/blacklist", nil, [200, 200, 200, 200]),
         ("PUT /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-{role}", #"{"oweMoney":"10.00","carType":"1"}"#, [200, 200, 403, 403]),
         ("DELETE /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-admin", nil, [204, 404, 403, 403]),

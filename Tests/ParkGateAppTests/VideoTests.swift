@@ -119,6 +119,14 @@ import Testing
         return pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
     }
 
+    /// A vehicle passing `GC0001` of 闽D12345 from the car device, through the real interfaces.
+    static func uploadPassage(_ server: TestServer) async throws {
+        let key = try #require((try await authenticate(server, body: "deviceID=\(car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
+        let passage = #"{"gcjlid":"GC0001","cphm":"闽D12345","cpys":"蓝","gcsj":"20261122093000","zpcltp":[{"content":"\#(jpeg)"}]}"#
+        let saved = try await call(server, "car", "saveImageData", form([("imageGateTagCode", car), ("appIdentityKey", key), ("imageJsonData", passage)]))
+        #expect(saved["success"] as? Bool == true, "\(saved)")
+    }
+
     @Test func vehicleAndFaceCapturesAreStoredWithTheirImages() async throws {
         try await Self.run { server in
             let key = try #require((try await Self.authenticate(server, body: "deviceID=\(Self.car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
@@ -160,6 +168,10 @@ import Testing
                 let face = try #require(try await store.videoCaptures(deviceId: Self.face, plate: nil, from: nil, to: nil, limit: 10).first)
                 #expect(face.images.map(\.role) == ["face", "background"] && face.place == "环岛路")
             }
+            // The read API shows them.
+            let listed = try await server.items("/api/v1/video/captures?deviceId=\(Self.car)")
+            #expect(listed.count == 1 && listed.first?["plate"] as? String == "闽D12345")
+            #expect(try await server.items("/api/v1/video/devices").count == 3)
             // The images are in the blob store, once.
             let blobs = try FileManager.default.subpathsOfDirectory(atPath: server.config.dataDirectory + "/blobs").filter { $0.hasSuffix(".jpg") }
             #expect(blobs.count == 1)

@@ -238,6 +238,21 @@ struct AdminAPI {
             let type = ["jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp"][url.pathExtension] ?? "application/octet-stream"
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=86400"], body: .init(byteBuffer: ByteBuffer(data: data)))
         }
+        api.get("/video/devices") { _, context -> Items<VideoDevice> in
+            try context.require(.read)
+            let scope = context.scope
+            return Items(items: try await store.videoDevices().filter { scope?.devices.contains($0.id) ?? true })
+        }
+        api.get("/video/captures") { request, context -> Items<VideoCapture> in
+            try context.require(.read)
+            let query = request.uri.queryParameters
+            let (limit, _) = try paging(query)
+            let scope = context.scope
+            let captures = try await store.videoCaptures(
+                deviceId: query.text("deviceId"), plate: query.text("plate"), from: try instant(query["from"], "from"), to: try instant(query["to"], "to"),
+                limit: limit)
+            return Items(items: captures.filter { scope?.devices.contains($0.deviceId) ?? true })
+        }
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
         if let commands, let connections { CommandAPI(store: store, commands: commands, connections: connections).register(on: api) }

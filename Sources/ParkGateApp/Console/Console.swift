@@ -79,6 +79,7 @@ struct Console: Sendable {
         registerRecordPages(on: pages)
         registerParkingPages(on: pages)
         registerDownlinkPages(on: pages)
+        registerVideoPages(on: pages)
         registerAdminPages(on: pages)
     }
 
@@ -104,6 +105,7 @@ struct Console: Sendable {
                 ("/", "dashboard", .read), ("/parks", "parks", .read), ("/parking-records", "parkRecords", .read),
                 ("/reconciliations", "reconciliations", .read), ("/settlements", "settlements", .read), ("/members", "members", .manageMembers),
                 ("/downlink", "downlink", .read), ("/blacklist", "blacklist", .read),
+                ("/video/captures", "videoCaptures", .read), ("/video/devices", "videoDevices", .read),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),

@@ -67,6 +67,13 @@ enum ConsoleText {
         "paymentStatus": ("补缴状态", "Paid back"), "paymentStatus.1": ("未补缴", "not paid"), "paymentStatus.2": ("已补缴", "paid"),
         "source": ("来源", "Source"), "note": ("备注", "Note"), "active": ("有效", "Active"), "updated": ("更新时间", "Updated"),
         "unpaidRule": ("欠费规则", "unpaid-fee rule"), "remove": ("移除", "Remove"), "addToBlacklist": ("加入黑名单", "Add to the blacklist"),
+        "videoDevices": ("视频设备档案", "Video device ledger"), "videoCaptures": ("过车与人像", "Vehicle and face captures"),
+        "node": ("节点", "Node"), "place": ("点位", "Place"), "coordinates": ("经纬度", "Coordinates"), "owner": ("建设单位", "Owner"),
+        "installed": ("安装日期", "Installed"), "channels": ("通道数", "Channels"), "plateColor": ("车牌颜色", "Plate colour"),
+        "vehicleType": ("车辆类型", "Vehicle type"), "direction": ("行驶方向", "Direction"), "findingsShort": ("不合规项", "Findings"),
+        "videoKind.car": ("车辆卡口", "vehicle"), "videoKind.face": ("人像卡口", "face"), "videoKind.node": ("服务节点", "node"),
+        "image.vehicle": ("车辆", "vehicle"), "image.plate": ("车牌", "plate"), "image.scene": ("场景", "scene"), "image.driver": ("驾驶员", "driver"),
+        "image.face": ("人脸", "face"), "image.background": ("背景", "background"),
         "show": ("显示", "Show"), "activeOnly": ("有效条目", "active entries"), "withRemoved": ("含已移除", "with removed ones"),
     ]
 

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import ParkGateModel
+import ParkGateStore
+
+/// The video platform in the console: the device ledger (一机一档) and the captures.
+extension Console {
+    func registerVideoPages(on pages: RouterGroup<AppRequestContext>) {
+        pages.get("/video/devices") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let scope = context.scope
+                let devices = try await store.videoDevices().filter { scope?.devices.contains($0.id) ?? true }
+                var table = ConsoleTable(
+                    title: t["videoDevices"]!, active: "videoDevices", filters: [],
+                    columns: ["GB/T 28181", t["kind"]!, t["name"]!, t["node"]!, t["place"]!, t["coordinates"]!, t["owner"]!, t["installed"]!,
+                              t["channels"]!, t["status"]!, t["lastSeen"]!])
+                table.total = devices.count
+                table.rows = devices.map { device in
+                    ([.init(text: device.id, href: device.role == "node" ? nil : "/video/captures?deviceId=\(device.id)"),
+                      .init(text: t["videoKind." + device.kind] ?? device.kind), .init(text: device.name), .init(text: device.nodeId ?? ""),
+                      .init(text: device.place ?? ""), .init(text: [device.longitude, device.latitude].compactMap { $0 }.joined(separator: ", ")),
+                      .init(text: device.owner ?? ""), .init(text: device.installed ?? ""), .init(text: String(device.channels)),
+                      .init(text: device.status), .init(text: stamp(device.lastSeen))], [])
+                }
+                return render(table, request, context)
+            }
+        }
+        pages.get("/video/captures") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let query = request.uri.queryParameters
+                let scope = context.scope
+                let limit = min(max(1, query.text("limit").flatMap { Int($0) } ?? 100), 100_000)
+                let captures = try await store.videoCaptures(
+                    deviceId: query.text("deviceId"), plate: query.text("plate"), from: nil, to: nil, limit: limit)
+                    .filter { scope?.devices.contains($0.deviceId) ?? true }
+                var table = ConsoleTable(
+                    title: t["videoCaptures"]!, active: "videoCaptures",
+                    filters: [.init(name: "deviceId", label: t["device"]!, size: 22), .init(name: "plate", label: t["plate"]!)],
+                    columns: [t["time"]!, t["device"]!, t["kind"]!, t["plate"]!, t["plateColor"]!, t["vehicleType"]!, t["direction"]!,
+                              t["place"]!, t["images"]!, t["findingsShort"]!, t["received"]!])
+                table.rows = captures.map { capture in
+                    let first = capture.images.first.map { "/api/v1/blobs/\($0.blob)" }
+                    return ([.init(text: stamp(capture.capturedAt)), .init(text: capture.deviceId), .init(text: t["videoKind." + capture.family] ?? capture.family),
+                             .init(text: capture.plate ?? ""), .init(text: capture.plateColor ?? ""), .init(text: capture.vehicleType ?? ""),
+                             .init(text: capture.direction ?? ""), .init(text: capture.place ?? ""),
+                             .init(text: capture.images.map { t["image." + $0.role] ?? $0.role }.joined(separator: " "), href: first),
+                             .init(text: capture.findings ?? ""), .init(text: stamp(capture.receivedAt))], [])
+                }
+                return render(table, request, context)
+            }
+        }
+    }
+}
