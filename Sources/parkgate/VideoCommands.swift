@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import ParkGateApp
+import ParkGateModel
 import ParkGateStore
 
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device", abstract: "The video platform's device ledger (一机一档): cameras and service nodes by GB/T 28181 id.",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Import.self, Export.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a camera or node, or change it (works while the server runs).")
@@ -38,6 +39,40 @@ struct DeviceCommand: AsyncParsableCommand {
                 }
             }
             print("\(device.role) \(device.id) \(device.kind) \(device.name)\(device.nodeId.map { " via node \($0)" } ?? "")")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a ledger CSV (header: id,kind,name,node,place,longitude,latitude,owner,installed,channels); bad lines are reported, good ones saved.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The CSV file.") var csv: String
+
+        func run() async throws {
+            guard let text = try? String(contentsOfFile: csv, encoding: .utf8) else { throw ValidationError("cannot read \(csv) as UTF-8") }
+            let platform = try Platform.open(try await store.resolve(), logger: commandLogger())
+            let (saved, problems) = try await platform.withReadyStore { store in
+                let result = try await VideoLedger(store: store).importCSV(text)
+                try await AuditLog(store: store).record(cliUser(), "device.import", target: "video-ledger", after: ["saved": String(result.saved.count),
+                                                        "refused": String(result.problems.count)], channel: "cli")
+                return result
+            }
+            print("imported \(saved.count) devices and nodes")
+            for problem in problems { print(problem) }
+            if !problems.isEmpty { throw ExitCode(2) }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The ledger as CSV (to --out, or standard output).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "File to write.") var out: String?
+
+        func run() async throws {
+            let platform = try Platform.open(try await store.resolve(), logger: commandLogger())
+            let devices = try await platform.withReadyStore { try await $0.videoDevices() }
+            let text = VideoLedger.exportCSV(devices, time: ChinaTime())
+            if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
         }
     }
 

@@ -121,6 +121,21 @@ import Testing
         let list = try Self.run(["device", "list"] + data)
         #expect(list.output.contains("35020000001320000001\tdevice\tcar\t环岛路卡口\t35020000002000000001\t环岛路\t2\tactive"), "\(list.output)")
         #expect(!list.output.contains("35020000002000000002"))
+        // A CSV: a device naming a node defined later in the file, and two bad lines that are reported, not saved.
+        let csv = directory.appendingPathComponent("ledger.csv")
+        try """
+            id,kind,name,node,place,longitude,latitude,owner,installed,channels
+            35020000001320000005,face,"人像, 东门",35020000002000000007,东门,118.1,24.4,公安,2026-01-02,1
+            35020000001320000006,car,坏的,,,,,,,x
+            123,car,短号,,,,,,,
+            35020000002000000007,node,节点二,,,,,,,
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        let imported = try Self.run(["device", "import"] + data + ["--csv", csv.path])
+        #expect(imported.status == 2 && imported.output.contains("imported 2 devices and nodes"), "\(imported.output)")
+        #expect(imported.output.contains("line 3: channels must be a number") && imported.output.contains("line 4: 123 is not a GB/T 28181 id"))
+        let exported = try Self.run(["device", "export"] + data)
+        #expect(exported.output.hasPrefix("id,kind,name,node,place,longitude,latitude,owner,installed,channels,status,lastSeen"))
+        #expect(exported.output.contains("35020000001320000005,face,\"人像, 东门\",35020000002000000007,东门,118.1,24.4,公安,2026-01-02,1,active,"), "\(exported.output)")
         #expect(try Self.run(["video-account", "add"] + data + ["--user", "lpt", "--password", "lpt123"]).status == 0)
         #expect(try Self.run(["video-account", "add"] + data + ["--user", "a:b", "--password", "x"]).status != 0)
     }

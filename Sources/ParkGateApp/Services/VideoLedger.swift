@@ -53,4 +53,48 @@ public struct VideoLedger: Sendable {
         try await store.saveVideoAccount(account)
         return account
     }
+
+    /// The ledger's CSV columns (header row first; `id`, `kind`, `name` required, any order).
+    public static let columns = ["id", "kind", "name", "node", "place", "longitude", "latitude", "owner", "installed", "channels"]
+
+    /// Imports a ledger CSV: nodes first so devices may name a node of the same file; each bad
+    /// line is reported with its reason and the good lines are saved.
+    public func importCSV(_ text: String, now: Date = Date()) async throws -> (saved: [VideoDevice], problems: [String]) {
+        var records = CSV.records(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        guard !records.isEmpty else { return ([], ["the file is empty"]) }
+        let header = records.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for required in ["id", "kind", "name"] where !header.contains(required) {
+            return ([], ["line 1: the header needs the columns id, kind and name (\(Self.columns.joined(separator: ",")))"])
+        }
+        let rows = records.filter { !$0.fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }.map { record in
+            (line: record.line, values: Dictionary(zip(header, record.fields.map { $0.trimmingCharacters(in: .whitespaces) }), uniquingKeysWith: { first, _ in first }))
+        }
+        var saved: [VideoDevice] = [], problems: [String] = []
+        for row in rows.sorted(by: { ($0.values["kind"] == "node" ? 0 : 1, $0.line) < ($1.values["kind"] == "node" ? 0 : 1, $1.line) }) {
+            func value(_ name: String) -> String? { row.values[name].flatMap { $0.isEmpty ? nil : $0 } }
+            guard let channels = value("channels").map({ Int($0) }) ?? 1 else {
+                problems.append("line \(row.line): channels must be a number")
+                continue
+            }
+            do {
+                saved.append(try await save(
+                    id: value("id") ?? "", kind: value("kind") ?? "", name: value("name") ?? "", node: value("node"), place: value("place"),
+                    longitude: value("longitude"), latitude: value("latitude"), owner: value("owner"), installed: value("installed"), channels: channels, now: now))
+            } catch let error as Invalid {
+                problems.append("line \(row.line): \(error.description)")
+            }
+        }
+        return (saved, problems.sorted { $0.localizedStandardCompare($1) == .orderedAscending })
+    }
+
+    /// The ledger as CSV, with the import's columns plus status and last seen.
+    public static func exportCSV(_ devices: [VideoDevice], time: ChinaTime) -> String {
+        var lines = [(columns + ["status", "lastSeen"]).joined(separator: ",")]
+        for device in devices {
+            let fields = [device.id, device.kind, device.name, device.nodeId ?? "", device.place ?? "", device.longitude ?? "", device.latitude ?? "",
+                          device.owner ?? "", device.installed ?? "", String(device.channels), device.status, device.lastSeen.map(time.formatDashed) ?? ""]
+            lines.append(fields.map(CSV.quoted).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
 }
