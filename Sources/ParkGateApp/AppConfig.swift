@@ -27,6 +27,8 @@ public struct AppConfig: Sendable {
     public var cpmiImageLimit = 5 << 20
     /// Seconds a T/CPMI token → park lookup is reused (a park changed elsewhere takes effect within it; 0: always read).
     public var cpmiCredentialCacheSeconds: Double = 2
+    /// Seconds without a keep-alive before a video device is offline.
+    public var videoSilence: Double = 180
     /// A park without a heartbeat this long is offline (three of the one-minute heartbeats).
     public var parkSilence: Double = 180
     /// T/CPMI downlink TCP port (`--tcp-port`, `cpmi.tcp.port`); 0 picks a free one.
@@ -94,6 +96,7 @@ public struct AppConfig: Sendable {
         config.parkSilence = double("parks.silence", config.parkSilence)
         config.cpmiImageLimit = Int(double("cpmi.imageLimit", Double(config.cpmiImageLimit)))
         config.cpmiCredentialCacheSeconds = double("cpmi.credentialCacheSeconds", config.cpmiCredentialCacheSeconds)
+        config.videoSilence = double("video.silence", config.videoSilence)
         config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
         config.tcpPort = int("cpmi.tcp.port", config.tcpPort)
         config.tcpReadIdleTime = double("cpmi.tcp.readIdleTime", config.tcpReadIdleTime)

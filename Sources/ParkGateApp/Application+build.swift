@@ -78,7 +78,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
             interval: config.blacklistSweepInterval, isReady: { ready.withLock { $0 } }, logger: logger))
     }
     services.append(DeviceHealthService(
-        store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, interval: config.sweepInterval, logger: logger,
+        store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, videoSilence: config.videoSilence, interval: config.sweepInterval,
+        logger: logger,
         isReady: { ready.withLock { $0 } }))
 
     let timeout = TimeAmount.milliseconds(Int64(config.requestTimeout * 1000))

@@ -28,6 +28,8 @@ public struct VideoDevice: Sendable, Hashable, Encodable {
     /// `active` or `retired`.
     public var status: String
     public var lastSeen: Date?
+    /// From keep-alives: false after `video.silence` without one.
+    public var online = false
     public var createdAt, updatedAt: Date
 
     public init(id: String, role: String, kind: String, name: String, nodeId: String? = nil, place: String? = nil, longitude: String? = nil,
@@ -82,9 +84,47 @@ extension SQLStore {
         try await database.query("SELECT * FROM video_devices ORDER BY id").map(Self.videoDevice)
     }
 
-    /// A keep-alive or an authentication: the device was heard from.
+    /// A keep-alive, an authentication or an upload: the device was heard from. An offline
+    /// device comes back online (its `video-offline` alarm clears, the change is in the history).
     public func touchVideoDevice(id: String, at time: Date) async throws {
-        try await database.execute("UPDATE video_devices SET last_seen_ms = ? WHERE id = ?", [SQLValue(time), .text(id)])
+        try await database.transaction([
+            SQLStatement(
+                "INSERT INTO video_device_status (id, device_id, online, at_ms) SELECT ?, id, 1, ? FROM video_devices WHERE id = ? AND online = 0",
+                [.int(ids.next(now: time)), SQLValue(time), .text(id)]),
+            SQLStatement(
+                "UPDATE alarms SET status = 'cleared', cleared_ms = ? WHERE kind = 'video-offline' AND dev_code = ? AND status = 'open'",
+                [SQLValue(time), .text(id)]),
+            SQLStatement("UPDATE video_devices SET last_seen_ms = ?, online = 1 WHERE id = ?", [SQLValue(time), .text(id)]),
+        ])
+    }
+
+    /// Devices silent since `silentSince` go offline with a `video-offline` alarm.
+    public func markSilentVideoDevicesOffline(silentSince: Date, now: Date) async throws -> [VideoDevice] {
+        let silent = try await database.query(
+            "SELECT * FROM video_devices WHERE online = 1 AND last_seen_ms < ? ORDER BY id LIMIT 1000", [SQLValue(silentSince)]).map(Self.videoDevice)
+        var changed: [VideoDevice] = []
+        for device in silent {
+            let condition: [SQLValue] = [.text(device.id), SQLValue(silentSince)]
+            let counts = try await database.transaction([
+                SQLStatement(
+                    """
+                    INSERT INTO alarms (id, kind, code, level, vendor, dev_code, park_code, ps_code, raised_ms, description, status)
+                    SELECT ?, 'video-offline', 'offline', NULL, 'video', id, NULL, NULL, ?, ?, 'open'
+                    FROM video_devices WHERE id = ? AND online = 1 AND last_seen_ms < ?
+                    """,
+                    [.int(ids.next(now: now)), SQLValue(now), .text("视频设备离线(保活超时) \(device.name)")] + condition),
+                SQLStatement(
+                    "INSERT INTO video_device_status (id, device_id, online, at_ms) SELECT ?, id, 0, ? FROM video_devices WHERE id = ? AND online = 1 AND last_seen_ms < ?",
+                    [.int(ids.next(now: now)), SQLValue(now)] + condition),
+                SQLStatement("UPDATE video_devices SET online = 0 WHERE id = ? AND online = 1 AND last_seen_ms < ?", condition),
+            ])
+            if counts[2] > 0 {
+                var offline = device
+                offline.online = false
+                changed.append(offline)
+            }
+        }
+        return changed
     }
 
     @discardableResult
@@ -93,11 +133,13 @@ extension SQLStore {
     }
 
     static func videoDevice(_ row: SQLRow) -> VideoDevice {
-        VideoDevice(
+        var device = VideoDevice(
             id: row.text("id") ?? "", role: row.text("role") ?? "device", kind: row.text("kind") ?? "", name: row.text("name") ?? "",
             nodeId: row.text("node_id"), place: row.text("place"), longitude: row.text("longitude"), latitude: row.text("latitude"),
             owner: row.text("owner"), installed: row.text("installed"), channels: Int(row.int("channels") ?? 1), status: row.text("status") ?? "active",
             lastSeen: row.date("last_seen_ms"), createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        device.online = row.bool("online")
+        return device
     }
 }
 

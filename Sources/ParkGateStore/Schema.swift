@@ -296,5 +296,13 @@ public enum Schema {
                 """,
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0015-video-health") { dialect in
+            [
+                "ALTER TABLE video_devices ADD COLUMN online BIGINT NOT NULL DEFAULT 0",
+                // Every change of a device's state, for the availability rate (完好率).
+                "CREATE TABLE video_device_status (id BIGINT PRIMARY KEY, device_id TEXT NOT NULL, online BIGINT NOT NULL, at_ms BIGINT NOT NULL)",
+                "CREATE INDEX video_device_status_device ON video_device_status (device_id, at_ms)",
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

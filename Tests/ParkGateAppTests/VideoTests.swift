@@ -14,8 +14,8 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct VideoTests {
     static let node = "35020000002000000001", car = "35020000001320000001", face = "35020000001320000002", stranger = "35020000001320000009"
 
-    static func run(_ body: @Sendable (TestServer) async throws -> Void) async throws {
-        try await TestServer.run { server in
+    static func run(configure: (inout AppConfig) -> Void = { _ in }, _ body: @Sendable (TestServer) async throws -> Void) async throws {
+        try await TestServer.run(configure) { server in
             let platform = try Platform.open(server.config, logger: TestDatabases.logger)
             try await platform.withReadyStore { store in
                 let ledger = VideoLedger(store: store)
@@ -175,6 +175,22 @@ import Testing
             // The images are in the blob store, once.
             let blobs = try FileManager.default.subpathsOfDirectory(atPath: server.config.dataDirectory + "/blobs").filter { $0.hasSuffix(".jpg") }
             #expect(blobs.count == 1)
+        }
+    }
+
+    @Test func silentDevicesGoOfflineWithAnAlarmAndComeBack() async throws {
+        try await Self.run(configure: { $0.videoSilence = 0.6; $0.sweepInterval = 0.2 }) { server in
+            let key = try #require((try await Self.authenticate(server, body: "deviceID=\(Self.car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
+            func state() async throws -> Bool? {
+                try await server.items("/api/v1/video/devices").first { $0["id"] as? String == Self.car }?["online"] as? Bool
+            }
+            #expect(try await state() == true, "authenticated: online")
+            try await DownlinkTests.waitUntil("the silent camera is offline") { try await state() == false }
+            let alarms = try await server.items("/api/v1/alarms?status=open")
+            #expect(alarms.contains { $0["kind"] as? String == "video-offline" && $0["devCode"] as? String == Self.car }, "\(alarms)")
+            #expect(try await Self.call(server, "car", "keepAlive", "deviceID=\(Self.car)&appIdentityKey=\(key)")["success"] as? Bool == true)
+            #expect(try await state() == true)
+            #expect(try await server.items("/api/v1/alarms?status=open").allSatisfy { $0["kind"] as? String != "video-offline" }, "the alarm clears")
         }
     }
 }

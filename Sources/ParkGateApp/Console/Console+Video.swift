@@ -15,14 +15,14 @@ extension Console {
                 var table = ConsoleTable(
                     title: t["videoDevices"]!, active: "videoDevices", filters: [],
                     columns: ["GB/T 28181", t["kind"]!, t["name"]!, t["node"]!, t["place"]!, t["coordinates"]!, t["owner"]!, t["installed"]!,
-                              t["channels"]!, t["status"]!, t["lastSeen"]!])
+                              t["channels"]!, t["online"]!, t["lastSeen"]!])
                 table.total = devices.count
                 table.rows = devices.map { device in
                     ([.init(text: device.id, href: device.role == "node" ? nil : "/video/captures?deviceId=\(device.id)"),
                       .init(text: t["videoKind." + device.kind] ?? device.kind), .init(text: device.name), .init(text: device.nodeId ?? ""),
                       .init(text: device.place ?? ""), .init(text: [device.longitude, device.latitude].compactMap { $0 }.joined(separator: ", ")),
                       .init(text: device.owner ?? ""), .init(text: device.installed ?? ""), .init(text: String(device.channels)),
-                      .init(text: device.status), .init(text: stamp(device.lastSeen))], [])
+                      .init(text: device.status == "active" ? (device.online ? t["yes"]! : t["no"]!) : device.status), .init(text: stamp(device.lastSeen))], [])
                 }
                 return render(table, request, context)
             }

@@ -10,6 +10,8 @@ struct DeviceHealthService: Service {
     let silence: TimeInterval
     /// Parks (T/CPMI) without a heartbeat this long go offline.
     var parkSilence: TimeInterval = 180
+    /// Video devices (厦门) without a keep-alive this long go offline.
+    var videoSilence: TimeInterval = 180
     let interval: TimeInterval
     let logger: Logger
     /// The schema exists only once the platform has prepared it.
@@ -37,6 +39,9 @@ struct DeviceHealthService: Service {
         }
         for park in try await store.markSilentParksOffline(silentSince: now.addingTimeInterval(-parkSilence), now: now) {
             logger.warning("park offline", metadata: ["parkCode": "\(park.code)"])
+        }
+        for device in try await store.markSilentVideoDevicesOffline(silentSince: now.addingTimeInterval(-videoSilence), now: now) {
+            logger.warning("video device offline", metadata: ["id": "\(device.id)"])
         }
         try await store.deleteTokens(expiredBefore: now.addingTimeInterval(-86_400))
     }
