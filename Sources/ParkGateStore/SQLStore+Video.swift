@@ -98,6 +98,21 @@ extension SQLStore {
         ])
     }
 
+    /// Each device (not nodes) with its state changes before `until`: the inputs of the availability rate.
+    public func videoAvailabilityInputs(until: Date) async throws -> [VideoAvailability.Device] {
+        let devices = try await database.query(
+            "SELECT id, created_ms FROM video_devices WHERE role = 'device' AND status = 'active' AND created_ms < ? ORDER BY id", [SQLValue(until)])
+        var changes: [String: [VideoAvailability.Change]] = [:]
+        for row in try await database.query(
+            "SELECT device_id, online, at_ms FROM video_device_status WHERE at_ms < ? ORDER BY device_id, at_ms, id", [SQLValue(until)]) {
+            changes[row.text("device_id") ?? "", default: []].append(.init(online: row.bool("online"), at: row.date("at_ms") ?? .distantPast))
+        }
+        return devices.map { row in
+            let id = row.text("id") ?? ""
+            return VideoAvailability.Device(id: id, since: row.date("created_ms") ?? .distantPast, changes: changes[id] ?? [])
+        }
+    }
+
     /// Devices silent since `silentSince` go offline with a `video-offline` alarm.
     public func markSilentVideoDevicesOffline(silentSince: Date, now: Date) async throws -> [VideoDevice] {
         let silent = try await database.query(

@@ -87,6 +87,7 @@ public protocol Store: Sendable {
     func videoDevices() async throws -> [VideoDevice]
     func touchVideoDevice(id: String, at time: Date) async throws
     func markSilentVideoDevicesOffline(silentSince: Date, now: Date) async throws -> [VideoDevice]
+    func videoAvailabilityInputs(until: Date) async throws -> [VideoAvailability.Device]
     func newCaptureId(now: Date) -> Int64
     func saveVideoCapture(_ capture: VideoCapture) async throws -> Bool
     func videoCaptures(deviceId: String?, plate: String?, from: Date?, to: Date?, limit: Int) async throws -> [VideoCapture]

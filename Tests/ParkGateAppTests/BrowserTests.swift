@@ -220,6 +220,10 @@ import Testing
                 let captures = try await driver.text("#list")
                 #expect(captures.contains("闽D12345") && captures.contains("2026-11-22 09:30:00") && captures.contains("车辆"), "\(captures)")
                 if let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"] { try await driver.screenshot(to: shots + "/video-captures.png") }
+                try await driver.open(site + "/video/availability")
+                let availability = try await driver.text("#list")
+                #expect(availability.contains("350200") && availability.contains("%"), "\(availability)")
+                try await driver.open(site + "/video/captures")
                 try await driver.click("#lang")
                 #expect(try await driver.wait(5) { try await driver.source.contains("Vehicle and face captures") })
                 try await driver.click("#lang")

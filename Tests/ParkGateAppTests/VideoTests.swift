@@ -191,6 +191,13 @@ import Testing
             #expect(try await Self.call(server, "car", "keepAlive", "deviceID=\(Self.car)&appIdentityKey=\(key)")["success"] as? Bool == true)
             #expect(try await state() == true)
             #expect(try await server.items("/api/v1/alarms?status=open").allSatisfy { $0["kind"] as? String != "video-offline" }, "the alarm clears")
+            // Today's availability counts the offline spell: above 0, below 100%, in the car's area.
+            let today = try #require(try await server.items("/api/v1/video/availability").first)
+            let figures = try #require(today["figures"] as? [[String: Any]])
+            let all = try #require(figures.first { $0["group"] as? String == "all" })
+            let rate = try #require(all["rate"] as? Double)
+            #expect(all["devices"] as? Int == 2 && rate > 0 && rate < 1 && all["meetsRequirement"] as? Bool == false, "\(figures)")
+            #expect(figures.contains { $0["group"] as? String == "350200" })
         }
     }
 }

@@ -243,6 +243,14 @@ struct AdminAPI {
             let scope = context.scope
             return Items(items: try await store.videoDevices().filter { scope?.devices.contains($0.id) ?? true })
         }
+        api.get("/video/availability") { request, context -> Items<VideoHealth.Day> in
+            try context.require(.read)
+            let query = request.uri.queryParameters
+            let now = Date()
+            let to = try instant(query["to"], "to") ?? now
+            let from = try instant(query["from"], "from") ?? to.addingTimeInterval(-6 * 86_400)
+            return Items(items: try await VideoHealth(store: store, time: time).days(from: from, to: to, now: now, only: context.scope?.devices))
+        }
         api.get("/video/captures") { request, context -> Items<VideoCapture> in
             try context.require(.read)
             let query = request.uri.queryParameters

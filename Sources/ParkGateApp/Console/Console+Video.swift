@@ -53,5 +53,25 @@ extension Console {
                 return render(table, request, context)
             }
         }
-    }
+            pages.get("/video/availability") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let now = Date()
+                let days = try await VideoHealth(store: store, time: time).days(
+                    from: now.addingTimeInterval(-29 * 86_400), to: now, now: now, only: context.scope?.devices)
+                var table = ConsoleTable(
+                    title: t["availability"]!, active: "videoAvailability", filters: [],
+                    columns: [t["day"]!, t["area"]!, t["devicesCount"]!, t["availabilityRate"]!, t["meets95"]!])
+                table.rows = days.flatMap { day in
+                    day.figures.map { figure in
+                        ([.init(text: day.day), .init(text: figure.group == "all" ? t["allAreas"]! : figure.group), .init(text: String(figure.devices)),
+                          .init(text: figure.rate.map { String(format: "%.2f%%", $0 * 100) } ?? "–"),
+                          .init(text: figure.meetsRequirement.map { $0 ? t["yes"]! : t["no"]! } ?? "–")], [])
+                    }
+                }
+                return render(table, request, context)
+            }
+        }
+}
 }

@@ -105,7 +105,7 @@ struct Console: Sendable {
                 ("/", "dashboard", .read), ("/parks", "parks", .read), ("/parking-records", "parkRecords", .read),
                 ("/reconciliations", "reconciliations", .read), ("/settlements", "settlements", .read), ("/members", "members", .manageMembers),
                 ("/downlink", "downlink", .read), ("/blacklist", "blacklist", .read),
-                ("/video/captures", "videoCaptures", .read), ("/video/devices", "videoDevices", .read),
+                ("/video/captures", "videoCaptures", .read), ("/video/devices", "videoDevices", .read), ("/video/availability", "videoAvailability", .read),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),
