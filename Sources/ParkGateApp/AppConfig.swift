@@ -29,6 +29,8 @@ public struct AppConfig: Sendable {
     public var cpmiCredentialCacheSeconds: Double = 2
     /// Seconds without a keep-alive before a video device is offline.
     public var videoSilence: Double = 180
+    /// Days video captures and their images are kept (附件 2 section 五: 30).
+    public var videoRetentionDays: Double = 30
     /// A park without a heartbeat this long is offline (three of the one-minute heartbeats).
     public var parkSilence: Double = 180
     /// T/CPMI downlink TCP port (`--tcp-port`, `cpmi.tcp.port`); 0 picks a free one.
@@ -97,6 +99,7 @@ public struct AppConfig: Sendable {
         config.cpmiImageLimit = Int(double("cpmi.imageLimit", Double(config.cpmiImageLimit)))
         config.cpmiCredentialCacheSeconds = double("cpmi.credentialCacheSeconds", config.cpmiCredentialCacheSeconds)
         config.videoSilence = double("video.silence", config.videoSilence)
+        config.videoRetentionDays = double("video.retentionDays", config.videoRetentionDays)
         config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
         config.tcpPort = int("cpmi.tcp.port", config.tcpPort)
         config.tcpReadIdleTime = double("cpmi.tcp.readIdleTime", config.tcpReadIdleTime)

@@ -61,9 +61,11 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
         configuration: downlink, store: store, connections: connections,
         uplink: { body in await cpmi.handle(contentType: "application/json", body: body) }, logger: logger)
     AdminAPI(store: store, accounts: Accounts(store: store), time: time, blobs: blobs, deviceSilence: config.deviceSilence,
-             commands: commands, connections: connections).register(on: router)
-    try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence, commands: commands,
-                connections: connections).register(on: router)
+             commands: commands, connections: connections, videoRetentionDays: config.videoRetentionDays).register(on: router)
+    var console = try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence, commands: commands,
+                              connections: connections)
+    console.videoRetentionDays = config.videoRetentionDays
+    console.register(on: router)
 
     var services: [any Service] = []
     if let postgres = platform.postgres { services.append(postgres) }
@@ -77,6 +79,9 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
             blacklist: Blacklist(store: store, commands: commands, time: time), threshold: Money(fen: Int64((config.blacklistUnpaidAbove * 100).rounded())),
             interval: config.blacklistSweepInterval, isReady: { ready.withLock { $0 } }, logger: logger))
     }
+    services.append(VideoRetentionService(
+        retention: VideoRetention(store: store, blobs: blobs, days: config.videoRetentionDays), interval: 3600, isReady: { ready.withLock { $0 } },
+        logger: logger))
     services.append(DeviceHealthService(
         store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, videoSilence: config.videoSilence, interval: config.sweepInterval,
         logger: logger,

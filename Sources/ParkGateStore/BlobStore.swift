@@ -32,6 +32,13 @@ public struct BlobStore: Sendable {
         return name
     }
 
+    /// Removes a stored blob (retention); false when there was none.
+    @discardableResult
+    public func remove(_ name: String) -> Bool {
+        guard let url = url(of: name) else { return false }
+        return (try? FileManager.default.removeItem(at: url)) != nil
+    }
+
     /// The file of a stored blob, nil for an unknown or malformed name.
     public func url(of name: String) -> URL? {
         let parts = name.split(separator: ".")

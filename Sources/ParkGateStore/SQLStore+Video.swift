@@ -259,3 +259,33 @@ extension SQLStore {
         return captures
     }
 }
+
+extension SQLStore {
+    /// Removes up to `limit` captures received before `cutoff` with their image rows; returns
+    /// the blobs no image of any protocol refers to any more (the caller deletes the files).
+    public func deleteVideoCaptures(receivedBefore cutoff: Date, limit: Int) async throws -> (captures: Int, unusedBlobs: [String]) {
+        let ids = try await database.query(
+            "SELECT id FROM video_captures WHERE received_ms < ? ORDER BY received_ms LIMIT ?", [SQLValue(cutoff), .int(Int64(limit))]
+        ).compactMap { $0.int("id") }
+        guard !ids.isEmpty else { return (0, []) }
+        let list = ids.map { _ in "?" }.joined(separator: ", ")
+        let binds = ids.map { SQLValue.int($0) }
+        let blobs = Set(try await database.query("SELECT DISTINCT blob FROM video_images WHERE capture_id IN (\(list))", binds).compactMap { $0.text("blob") })
+        _ = try await database.transaction([
+            SQLStatement("DELETE FROM video_images WHERE capture_id IN (\(list))", binds),
+            SQLStatement("DELETE FROM video_captures WHERE id IN (\(list))", binds),
+        ])
+        var unused: [String] = []
+        for blob in blobs.sorted() {
+            let video = try await database.query("SELECT 1 AS x FROM video_images WHERE blob = ? LIMIT 1", [.text(blob)])
+            let parking = try await database.query("SELECT 1 AS x FROM parking_images WHERE blob = ? LIMIT 1", [.text(blob)])
+            if video.isEmpty && parking.isEmpty { unused.append(blob) }
+        }
+        return (ids.count, unused)
+    }
+
+    /// When the oldest capture kept was received.
+    public func oldestVideoCapture() async throws -> Date? {
+        try await database.query("SELECT MIN(received_ms) AS oldest FROM video_captures").first?.date("oldest")
+    }
+}

@@ -88,6 +88,8 @@ public protocol Store: Sendable {
     func touchVideoDevice(id: String, at time: Date) async throws
     func markSilentVideoDevicesOffline(silentSince: Date, now: Date) async throws -> [VideoDevice]
     func videoAvailabilityInputs(until: Date) async throws -> [VideoAvailability.Device]
+    func deleteVideoCaptures(receivedBefore cutoff: Date, limit: Int) async throws -> (captures: Int, unusedBlobs: [String])
+    func oldestVideoCapture() async throws -> Date?
     func newCaptureId(now: Date) -> Int64
     func saveVideoCapture(_ capture: VideoCapture) async throws -> Bool
     func videoCaptures(deviceId: String?, plate: String?, from: Date?, to: Date?, limit: Int) async throws -> [VideoCapture]

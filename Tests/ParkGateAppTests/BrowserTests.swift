@@ -219,6 +219,7 @@ import Testing
                 #expect(try await driver.wait(5) { try await driver.url.contains("/video/captures") })
                 let captures = try await driver.text("#list")
                 #expect(captures.contains("闽D12345") && captures.contains("2026-11-22 09:30:00") && captures.contains("车辆"), "\(captures)")
+                #expect(try await driver.text("#retention").contains("保留 30 天"))
                 if let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"] { try await driver.screenshot(to: shots + "/video-captures.png") }
                 try await driver.open(site + "/video/availability")
                 let availability = try await driver.text("#list")

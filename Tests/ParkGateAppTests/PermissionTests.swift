@@ -39,6 +39,7 @@ import Testing
         ("GET /api/v1/downlink", "/api/v1/downlink", nil, [200, 200, 200, 200]),
         ("GET /api/v1/video/devices", "/api/v1/video/devices", nil, [200, 200, 200, 200]),
         ("GET /api/v1/video/availability", "/api/v1/video/availability", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/video/retention", "/api/v1/video/retention", nil, [200, 200, 200, 200]),
         ("GET /api/v1/video/captures", "/api/v1/video/captures?plate=x", nil, [200, 200, 200, 200]),
         ("GET /api/v1/blacklist", "/api/v1/blacklist", nil, [200, 200, 200, 200]),
         ("PUT /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-{role}", #"{"oweMoney":"10.00","carType":"1"}"#, [200, 200, 403, 403]),

@@ -200,4 +200,28 @@ import Testing
             #expect(figures.contains { $0["group"] as? String == "350200" })
         }
     }
+
+    @Test func oldCapturesAndTheirImagesAreRemoved() async throws {
+        try await Self.run { server in
+            try await Self.uploadPassage(server)
+            let blobs = BlobStore(directory: URL(fileURLWithPath: server.config.dataDirectory).appendingPathComponent("blobs"))
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                // An old capture with an image of its own and one it shares with the recent capture.
+                let own = try blobs.put(Data([0xFF, 0xD8, 0xFF, 0x01]), extension: "jpg")
+                let shared = try #require(try await store.videoCaptures(deviceId: Self.car, plate: nil, from: nil, to: nil, limit: 1).first?.images.first?.blob)
+                let old = Date(timeIntervalSinceNow: -31 * 86_400)
+                #expect(try await store.saveVideoCapture(VideoCapture(
+                    id: store.newCaptureId(now: old), family: "car", deviceId: Self.car, recordId: "OLD", capturedAt: old, capturedText: nil, data: "{}",
+                    receivedAt: old, images: [VideoImage(role: "vehicle", blob: own, bytes: 4), VideoImage(role: "scene", blob: shared, bytes: 12)])))
+                #expect(try await store.oldestVideoCapture().map { abs($0.timeIntervalSince(old)) < 1 } == true)
+                let removed = try await VideoRetention(store: store, blobs: blobs, days: 30).sweep()
+                #expect(removed.captures == 1 && removed.files == 1, "\(removed)")
+                #expect(blobs.url(of: own) == nil && blobs.url(of: shared) != nil, "the shared image stays with the recent capture")
+                #expect(try await store.videoCaptures(deviceId: nil, plate: nil, from: nil, to: nil, limit: 10).map(\.recordId) == ["GC0001"])
+            }
+            let retention = try await server.api("/api/v1/video/retention")
+            #expect(retention["days"] as? Int == 30 && (retention["oldest"] as? String)?.hasPrefix("20") == true, "\(retention)")
+        }
+    }
 }

@@ -18,6 +18,8 @@ struct AdminAPI {
     /// The T/CPMI downlink (nil in builds without it).
     var commands: ParkCommands?
     var connections: CPMIConnections?
+    /// `video.retentionDays`, shown with the oldest capture kept.
+    var videoRetentionDays: Double = 30
 
     static let maxLimit = 100_000
 
@@ -250,6 +252,12 @@ struct AdminAPI {
             let to = try instant(query["to"], "to") ?? now
             let from = try instant(query["from"], "from") ?? to.addingTimeInterval(-6 * 86_400)
             return Items(items: try await VideoHealth(store: store, time: time).days(from: from, to: to, now: now, only: context.scope?.devices))
+        }
+        api.get("/video/retention") { _, context -> Response in
+            try context.require(.read)
+            let oldest = try await store.oldestVideoCapture().map { JSONText.quote(time.formatDashed($0)) } ?? "null"
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "{\"days\":\(videoRetentionDays == videoRetentionDays.rounded() ? String(Int(videoRetentionDays)) : String(videoRetentionDays)),\"oldest\":\(oldest)}")))
         }
         api.get("/video/captures") { request, context -> Items<VideoCapture> in
             try context.require(.read)

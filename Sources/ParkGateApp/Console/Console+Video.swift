@@ -42,6 +42,8 @@ extension Console {
                     filters: [.init(name: "deviceId", label: t["device"]!, size: 22), .init(name: "plate", label: t["plate"]!)],
                     columns: [t["time"]!, t["device"]!, t["kind"]!, t["plate"]!, t["plateColor"]!, t["vehicleType"]!, t["direction"]!,
                               t["place"]!, t["images"]!, t["findingsShort"]!, t["received"]!])
+                let oldest = try await store.oldestVideoCapture().map { String(time.formatDashed($0).prefix(10)) } ?? "–"
+                table.before = "<p id=\"retention\">" + SVGCharts.escape(t["retentionNote"]!.replacingOccurrences(of: "{days}", with: String(Int(videoRetentionDays))).replacingOccurrences(of: "{oldest}", with: oldest)) + "</p>"
                 table.rows = captures.map { capture in
                     let first = capture.images.first.map { "/api/v1/blobs/\($0.blob)" }
                     return ([.init(text: stamp(capture.capturedAt)), .init(text: capture.deviceId), .init(text: t["videoKind." + capture.family] ?? capture.family),

@@ -17,6 +17,8 @@ struct Console: Sendable {
     /// The T/CPMI downlink (requests, connections, blacklist, members' fan-out).
     var commands: ParkCommands?
     var connections: CPMIConnections?
+    /// `video.retentionDays`, shown on the captures page.
+    var videoRetentionDays: Double = 30
 
     static let cookie = "parkgate_session"
 
