@@ -289,3 +289,12 @@ extension SQLStore {
         try await database.query("SELECT MIN(received_ms) AS oldest FROM video_captures").first?.date("oldest")
     }
 }
+
+extension SQLStore {
+    /// A device's state changes, newest first.
+    public func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change] {
+        try await database.query(
+            "SELECT online, at_ms FROM video_device_status WHERE device_id = ? ORDER BY at_ms DESC, id DESC LIMIT ?", [.text(id), .int(Int64(limit))]
+        ).map { VideoAvailability.Change(online: $0.bool("online"), at: $0.date("at_ms") ?? .distantPast) }
+    }
+}

@@ -90,6 +90,7 @@ public protocol Store: Sendable {
     func videoAvailabilityInputs(until: Date) async throws -> [VideoAvailability.Device]
     func deleteVideoCaptures(receivedBefore cutoff: Date, limit: Int) async throws -> (captures: Int, unusedBlobs: [String])
     func oldestVideoCapture() async throws -> Date?
+    func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     func newCaptureId(now: Date) -> Int64
     func saveVideoCapture(_ capture: VideoCapture) async throws -> Bool
     func videoCaptures(deviceId: String?, plate: String?, from: Date?, to: Date?, limit: Int) async throws -> [VideoCapture]

@@ -40,6 +40,7 @@ import Testing
         ("GET /api/v1/video/devices", "/api/v1/video/devices", nil, [200, 200, 200, 200]),
         ("GET /api/v1/video/availability", "/api/v1/video/availability", nil, [200, 200, 200, 200]),
         ("GET /api/v1/video/retention", "/api/v1/video/retention", nil, [200, 200, 200, 200]),
+        ("GET /api/v1/video/devices/{id}/log", "/api/v1/video/devices/35020000001320000001/log", nil, [404, 404, 404, 404]),
         ("GET /api/v1/video/captures", "/api/v1/video/captures?plate=x", nil, [200, 200, 200, 200]),
         ("GET /api/v1/blacklist", "/api/v1/blacklist", nil, [200, 200, 200, 200]),
         ("PUT /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-{role}", #"{"oweMoney":"10.00","carType":"1"}"#, [200, 200, 403, 403]),

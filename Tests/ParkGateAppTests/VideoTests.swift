@@ -191,6 +191,10 @@ import Testing
             #expect(try await Self.call(server, "car", "keepAlive", "deviceID=\(Self.car)&appIdentityKey=\(key)")["success"] as? Bool == true)
             #expect(try await state() == true)
             #expect(try await server.items("/api/v1/alarms?status=open").allSatisfy { $0["kind"] as? String != "video-offline" }, "the alarm clears")
+            // The device's log: online, offline, online again, and its alarm.
+            let log = try await server.api("/api/v1/video/devices/\(Self.car)/log")
+            #expect((log["changes"] as? [[String: Any]])?.compactMap { $0["online"] as? Bool } == [true, false, true], "\(log)")
+            #expect((log["alarms"] as? [[String: Any]])?.first?["kind"] as? String == "video-offline")
             // Today's availability counts the offline spell: above 0, below 100%, in the car's area.
             let today = try #require(try await server.items("/api/v1/video/availability").first)
             let figures = try #require(today["figures"] as? [[String: Any]])

@@ -253,6 +253,15 @@ struct AdminAPI {
             let from = try instant(query["from"], "from") ?? to.addingTimeInterval(-6 * 86_400)
             return Items(items: try await VideoHealth(store: store, time: time).days(from: from, to: to, now: now, only: context.scope?.devices))
         }
+        api.get("/video/devices/{id}/log") { _, context -> VideoDeviceLog in
+            try context.require(.read)
+            let id = try context.parameters.require("id")
+            guard context.scope?.devices.contains(id) ?? true, let device = try await store.videoDevice(id: id) else {
+                throw HTTPError(.notFound, message: "no video device \(id)")
+            }
+            let alarms = try await store.alarms(AlarmQuery(vendor: "video", devCode: id, limit: 1000)).items
+            return VideoDeviceLog(device: device, changes: try await store.videoDeviceChanges(id: id, limit: 1000), alarms: alarms)
+        }
         api.get("/video/retention") { _, context -> Response in
             try context.require(.read)
             let oldest = try await store.oldestVideoCapture().map { JSONText.quote(time.formatDashed($0)) } ?? "null"
@@ -272,6 +281,13 @@ struct AdminAPI {
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
         if let commands, let connections { CommandAPI(store: store, commands: commands, connections: connections).register(on: api) }
+    }
+
+    /// A video device's log: its state changes (keep-alive gaps) and its alarms, newest first.
+    struct VideoDeviceLog: ResponseEncodable {
+        let device: VideoDevice
+        let changes: [VideoAvailability.Change]
+        let alarms: [AlarmRow]
     }
 
     struct MemberChange: Decodable {

@@ -18,7 +18,7 @@ extension Console {
                               t["channels"]!, t["online"]!, t["lastSeen"]!])
                 table.total = devices.count
                 table.rows = devices.map { device in
-                    ([.init(text: device.id, href: device.role == "node" ? nil : "/video/captures?deviceId=\(device.id)"),
+                    ([.init(text: device.id, href: "/video/devices/\(device.id)"),
                       .init(text: t["videoKind." + device.kind] ?? device.kind), .init(text: device.name), .init(text: device.nodeId ?? ""),
                       .init(text: device.place ?? ""), .init(text: [device.longitude, device.latitude].compactMap { $0 }.joined(separator: ", ")),
                       .init(text: device.owner ?? ""), .init(text: device.installed ?? ""), .init(text: String(device.channels)),
@@ -73,6 +73,29 @@ extension Console {
                     }
                 }
                 return render(table, request, context)
+            }
+        }
+        pages.get("/video/devices/{id}") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                let t = words(request)
+                let id = try context.parameters.require("id")
+                guard context.scope?.devices.contains(id) ?? true, let device = try await store.videoDevice(id: id) else {
+                    throw HTTPError(.notFound, message: "no video device \(id)")
+                }
+                let changes = try await store.videoDeviceChanges(id: id, limit: 200).map { "\(stamp($0.at))  \($0.online ? t["online"]! : t["offline"]!)" }
+                let alarms = try await store.alarms(AlarmQuery(vendor: "video", devCode: id, limit: 200)).items.map { alarm in
+                    "\(stamp(alarm.raisedAt))  \(alarm.kind)  \(alarm.status)  \(alarm.description)"
+                }
+                return page(request, context, title: "\(t["videoDevices"]!) · \(device.name)", active: "videoDevices", template: "detail", [
+                    "fields": [
+                        ["label": "GB/T 28181", "value": device.id], ["label": t["kind"]!, "value": t["videoKind." + device.kind] ?? device.kind],
+                        ["label": t["node"]!, "value": device.nodeId ?? ""], ["label": t["place"]!, "value": device.place ?? ""],
+                        ["label": t["online"]!, "value": device.online ? t["yes"]! : t["no"]!], ["label": t["lastSeen"]!, "value": stamp(device.lastSeen)],
+                        ["label": t["videoCaptures"]!, "value": t["videoCaptures"]!, "href": "/video/captures?deviceId=\(device.id)"],
+                    ],
+                    "sections": [["heading": t["stateChanges"]!, "pre": changes.joined(separator: "\n")], ["heading": t["alarms"]!, "pre": alarms.joined(separator: "\n")]],
+                ])
             }
         }
 }

@@ -71,6 +71,7 @@ enum ConsoleText {
         "area": ("区域（国标编码前 6 位）", "Area (first 6 digits of the id)"), "devicesCount": ("设备数", "Devices"),
         "availabilityRate": ("完好率", "Availability"), "meets95": ("达到 95%", "Meets 95%"), "allAreas": ("全部", "all"),
         "retentionNote": ("图片与记录保留 {days} 天；最早保留：{oldest}", "Images and records are kept {days} days; oldest kept: {oldest}"),
+        "stateChanges": ("在线状态变化（保活中断）", "State changes (keep-alive gaps)"), "offline": ("离线", "offline"),
         "videoDevices": ("视频设备档案", "Video device ledger"), "videoCaptures": ("过车与人像", "Vehicle and face captures"),
         "node": ("节点", "Node"), "place": ("点位", "Place"), "coordinates": ("经纬度", "Coordinates"), "owner": ("建设单位", "Owner"),
         "installed": ("安装日期", "Installed"), "channels": ("通道数", "Channels"), "plateColor": ("车牌颜色", "Plate colour"),

@@ -6,7 +6,7 @@ import Foundation
 public enum VideoAvailability {
     public static let requirement = 0.95
 
-    public struct Change: Sendable, Hashable {
+    public struct Change: Sendable, Hashable, Encodable {
         public var online: Bool
         public var at: Date
         public init(online: Bool, at: Date) { (self.online, self.at) = (online, at) }
