@@ -179,7 +179,7 @@ import Testing
     }
 
     @Test func silentDevicesGoOfflineWithAnAlarmAndComeBack() async throws {
-        try await Self.run(configure: { $0.videoSilence = 0.6; $0.sweepInterval = 0.2 }) { server in
+        try await Self.run(configure: { $0.videoSilence = 1.5; $0.sweepInterval = 0.2 }) { server in
             let key = try #require((try await Self.authenticate(server, body: "deviceID=\(Self.car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
             func state() async throws -> Bool? {
                 try await server.items("/api/v1/video/devices").first { $0["id"] as? String == Self.car }?["online"] as? Bool
@@ -190,10 +190,13 @@ import Testing
             #expect(alarms.contains { $0["kind"] as? String == "video-offline" && $0["devCode"] as? String == Self.car }, "\(alarms)")
             #expect(try await Self.call(server, "car", "keepAlive", "deviceID=\(Self.car)&appIdentityKey=\(key)")["success"] as? Bool == true)
             #expect(try await state() == true)
-            #expect(try await server.items("/api/v1/alarms?status=open").allSatisfy { $0["kind"] as? String != "video-offline" }, "the alarm clears")
+            #expect(try await server.items("/api/v1/alarms?kind=video-offline&status=cleared").contains { $0["devCode"] as? String == Self.car },
+                    "the keep-alive clears the alarm")
             // The device's log: online, offline, online again, and its alarm.
             let log = try await server.api("/api/v1/video/devices/\(Self.car)/log")
-            #expect((log["changes"] as? [[String: Any]])?.compactMap { $0["online"] as? Bool } == [true, false, true], "\(log)")
+            // Oldest first: online, offline, online (it may have gone silent again since, on a slow machine).
+            let history = Array(((log["changes"] as? [[String: Any]]) ?? []).compactMap { $0["online"] as? Bool }.reversed())
+            #expect(history.prefix(3) == [true, false, true], "\(log)")
             #expect((log["alarms"] as? [[String: Any]])?.first?["kind"] as? String == "video-offline")
             // Today's availability counts the offline spell: above 0, below 100%, in the car's area.
             let today = try #require(try await server.items("/api/v1/video/availability").first)
