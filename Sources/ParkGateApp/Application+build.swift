@@ -75,13 +75,18 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     services.append(downlinkServer)
     services.append(commands)
     if config.blacklistUnpaidAbove > 0 {
-        services.append(BlacklistRuleService(
-            blacklist: Blacklist(store: store, commands: commands, time: time), threshold: Money(fen: Int64((config.blacklistUnpaidAbove * 100).rounded())),
-            interval: config.blacklistSweepInterval, isReady: { ready.withLock { $0 } }, logger: logger))
+        let blacklist = Blacklist(store: store, commands: commands, time: time)
+        let threshold = Money(fen: Int64((config.blacklistUnpaidAbove * 100).rounded()))
+        services.append(PeriodicService(name: "blacklist rule", interval: config.blacklistSweepInterval, isReady: { ready.withLock { $0 } }, logger: logger) {
+            let (added, removed) = try await blacklist.applyUnpaidRule(threshold: threshold)
+            if added + removed > 0 { logger.info("blacklist rule applied", metadata: ["added": "\(added)", "removed": "\(removed)"]) }
+        })
     }
-    services.append(VideoRetentionService(
-        retention: VideoRetention(store: store, blobs: blobs, days: config.videoRetentionDays), interval: 3600, isReady: { ready.withLock { $0 } },
-        logger: logger))
+    let retention = VideoRetention(store: store, blobs: blobs, days: config.videoRetentionDays)
+    services.append(PeriodicService(name: "video retention", interval: 3600, isReady: { ready.withLock { $0 } }, logger: logger) {
+        let (captures, files) = try await retention.sweep()
+        if captures > 0 { logger.info("video retention", metadata: ["captures": "\(captures)", "files": "\(files)"]) }
+    })
     services.append(DeviceHealthService(
         store: store, silence: config.deviceSilence, parkSilence: config.parkSilence, videoSilence: config.videoSilence, interval: config.sweepInterval,
         logger: logger,

@@ -77,26 +77,3 @@ public struct Blacklist: Sendable {
         return (added, removed)
     }
 }
-
-/// Applies the unpaid-fee rule every `interval` seconds (`blacklist.unpaidAbove` > 0 turns it on).
-struct BlacklistRuleService: Service {
-    let blacklist: Blacklist
-    let threshold: Money
-    let interval: Double
-    let isReady: @Sendable () -> Bool
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if isReady() {
-                do {
-                    let (added, removed) = try await blacklist.applyUnpaidRule(threshold: threshold)
-                    if added + removed > 0 { logger.info("blacklist rule applied", metadata: ["added": "\(added)", "removed": "\(removed)"]) }
-                } catch {
-                    logger.error("blacklist rule failed: \(error)")
-                }
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64((isReady() ? interval : 0.05) * 1000))) }
-        }
-    }
-}

@@ -28,25 +28,3 @@ public struct VideoRetention: Sendable {
         return (captures, files)
     }
 }
-
-/// Runs the retention sweep every `interval` seconds.
-struct VideoRetentionService: Service {
-    let retention: VideoRetention
-    let interval: Double
-    let isReady: @Sendable () -> Bool
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if isReady() {
-                do {
-                    let (captures, files) = try await retention.sweep()
-                    if captures > 0 { logger.info("video retention", metadata: ["captures": "\(captures)", "files": "\(files)"]) }
-                } catch {
-                    logger.error("video retention failed: \(error)")
-                }
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64((isReady() ? interval : 0.05) * 1000))) }
-        }
-    }
-}
