@@ -42,6 +42,9 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let challenges = digest.challenges(now: now)
         #expect(challenges.count == 2 && challenges[0].contains("algorithm=SHA-256") && challenges[1].contains("algorithm=MD5"))
+        // Many devices log in at once: challenges of the same millisecond still get nonces of their own.
+        let nonces = (0..<100).map { _ in digest.challenges(now: now)[0].split(separator: "nonce=\"")[1].prefix { $0 != "\"" } }
+        #expect(Set(nonces).count == 100)
         // Both challenges carry one nonce; each algorithm gets a nonce of its own here.
         for (index, algorithm) in ["SHA-256", "MD5"].enumerated() {
             let challenge = try #require(digest.challenges(now: now.addingTimeInterval(Double(index) / 100)).first { $0.contains("algorithm=\(algorithm),") })

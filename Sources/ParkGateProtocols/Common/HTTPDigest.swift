@@ -57,9 +57,11 @@ public final class HTTPDigest: Sendable {
         }
     }
 
-    /// Base64 of the issue time (milliseconds, 8 bytes) and 16 bytes of its HMAC-SHA256.
+    /// Base64 of the issue time (milliseconds, 8 bytes), 8 random bytes (two challenges in the
+    /// same millisecond must not share a nonce: their `nc` counts would collide as replays) and
+    /// 16 bytes of the HMAC-SHA256 of both.
     func makeNonce(now: Date) -> String {
-        var bytes = Self.timeBytes(now)
+        var bytes = Self.timeBytes(now) + (0..<8).map { _ in UInt8.random(in: 0...255) }
         bytes += Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key).prefix(16))
         return Data(bytes).base64EncodedString()
     }
@@ -71,10 +73,11 @@ public final class HTTPDigest: Sendable {
 
     /// When a nonce of ours was issued; nil when it is not ours.
     func issued(_ nonce: String) -> Date? {
-        guard let data = Data(base64Encoded: nonce), data.count == 24 else { return nil }
+        guard let data = Data(base64Encoded: nonce), data.count == 32 else { return nil }
         let bytes = Array(data)
-        let time = Array(bytes[0..<8]), mac = Array(bytes[8..<24])
-        let expected = Array(HMAC<SHA256>.authenticationCode(for: time, using: key).prefix(16))
+        let signed = Array(bytes[0..<16]), mac = Array(bytes[16..<32])
+        let expected = Array(HMAC<SHA256>.authenticationCode(for: signed, using: key).prefix(16))
+        let time = Array(bytes[0..<8])
         guard Self.constantTimeEqual(mac, expected) else { return nil }
         let milliseconds = time.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
