@@ -153,6 +153,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ParkGateClientTests",
+            dependencies: ["ParkGateClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ParkGateStoreTests",
             dependencies: ["ParkGateStore", "ParkGateTestSupport"],
             swiftSettings: swiftSettings
