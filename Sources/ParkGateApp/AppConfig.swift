@@ -31,6 +31,10 @@ public struct AppConfig: Sendable {
     public var videoSilence: Double = 180
     /// Days video captures and their images are kept (附件 2 section 五: 30).
     public var videoRetentionDays: Double = 30
+    /// Seconds an `appIdentityKey` lives (附件 2: 24 hours).
+    public var videoKeyLifetime: Double = 86_400
+    /// Largest decoded video image (bytes).
+    public var videoImageLimit = 5 << 20
     /// A park without a heartbeat this long is offline (three of the one-minute heartbeats).
     public var parkSilence: Double = 180
     /// T/CPMI downlink TCP port (`--tcp-port`, `cpmi.tcp.port`); 0 picks a free one.
@@ -100,6 +104,8 @@ public struct AppConfig: Sendable {
         config.cpmiCredentialCacheSeconds = double("cpmi.credentialCacheSeconds", config.cpmiCredentialCacheSeconds)
         config.videoSilence = double("video.silence", config.videoSilence)
         config.videoRetentionDays = double("video.retentionDays", config.videoRetentionDays)
+        config.videoKeyLifetime = double("video.keyLifetime", config.videoKeyLifetime)
+        config.videoImageLimit = Int(double("video.imageLimit", Double(config.videoImageLimit)))
         config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
         config.tcpPort = int("cpmi.tcp.port", config.tcpPort)
         config.tcpReadIdleTime = double("cpmi.tcp.readIdleTime", config.tcpReadIdleTime)

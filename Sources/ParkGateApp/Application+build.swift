@@ -50,7 +50,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     let cpmi = CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit,
                           credentialCacheSeconds: config.cpmiCredentialCacheSeconds, logger: logger)
     cpmi.register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
-    VideoGateway(store: store, blobs: blobs, time: time, logger: logger).register(on: router, bodyLimit: config.bodyLimit)
+    VideoGateway(store: store, blobs: blobs, time: time, keyLifetime: config.videoKeyLifetime, imageLimit: config.videoImageLimit, logger: logger).register(on: router, bodyLimit: config.bodyLimit)
     let connections = CPMIConnections()
     let commands = ParkCommands(store: store, connections: connections, time: time, retryInterval: config.commandRetryInterval,
         isReady: { ready.withLock { $0 } }, logger: logger)

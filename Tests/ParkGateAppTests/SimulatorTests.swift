@@ -1,4 +1,7 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import ParkGateApp
 import ParkGateClient
 import ParkGateProtocols
@@ -65,6 +68,46 @@ import Testing
             #expect(records.filter { $0["status"] as? String == "exited" }.count == report.byInterface["4"])
             #expect(try await server.items("/api/v1/findings?protocol=cpmi").isEmpty, "the simulator sends conforming messages")
             #expect(try await server.items("/api/v1/parks").allSatisfy { $0["online"] as? Bool == true })
+        }
+    }
+}
+
+/// The video simulator speaks the Xiamen interfaces: digest logins, keep-alives and captures are
+/// all accepted, every capture is stored with its pictures, and expired keys are renewed.
+@Suite(.timeLimit(.minutes(3))) struct VideoSimulatorTests {
+    @Test func simulatedCamerasAreAcceptedAndTheirCapturesStored() async throws {
+        let devices = VideoSimulator.devices(count: 6, faceShare: 0.34)
+        // Keys live 1.5 s here, so the cameras must renew them during the run.
+        try await TestServer.run({ $0.videoKeyLifetime = 1.5 }) { server in
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                let ledger = VideoLedger(store: store)
+                let (saved, problems) = try await ledger.importCSV(VideoSimulator.ledgerCSV(devices))
+                #expect(saved.count == 6 && problems.isEmpty, "\(problems)")
+                _ = try await ledger.saveAccount(username: "lpt", password: "lpt123")
+            }
+            let report = try await VideoSimulator(
+                target: "http://127.0.0.1:\(server.port)", credentials: DigestCredentials(username: "lpt", password: "lpt123"), devices: devices,
+                rate: 6, duration: 3, keepAliveInterval: 1, concurrency: 4, imageWidth: 96, imageHeight: 64).run()
+            #expect(report.keepAlives.sent >= 15 && report.keepAlives.ok == report.keepAlives.sent, "\(report)")
+            #expect(report.captures.sent >= 15 && report.captures.ok == report.captures.sent, "\(report)")
+            #expect(report.renewals > 0, "keys older than 1.5 s are renewed: \(report)")
+            #expect(report.authenticated == 6 + report.renewals)
+
+            let captures = try await server.items("/api/v1/video/captures?limit=1000")
+            #expect(captures.count == report.captures.ok)
+            let cars = captures.filter { $0["family"] as? String == "car" }, faces = captures.filter { $0["family"] as? String == "face" }
+            #expect(!cars.isEmpty && !faces.isEmpty)
+            #expect(cars.allSatisfy { ($0["plate"] as? String)?.count == 7 && ($0["images"] as? [[String: Any]])?.count == 2 })
+            #expect(faces.allSatisfy { Set((($0["images"] as? [[String: Any]]) ?? []).compactMap { $0["role"] as? String }) == ["face", "background"] })
+            #expect(captures.allSatisfy { $0["findings"] == nil || $0["findings"] is NSNull }, "the simulator sends conforming captures")
+            // Every picture is its own file (stamped with its record), and a JPEG.
+            let blobs = captures.flatMap { ($0["images"] as? [[String: Any]] ?? []).compactMap { $0["blob"] as? String } }
+            #expect(Set(blobs).count == blobs.count)
+            let picture = try await server.client.execute(uri: "/api/v1/blobs/\(blobs[0])", method: .get, headers: [.authorization: "Bearer \(server.adminToken)"])
+            #expect(Array(Data(buffer: picture.body).prefix(2)) == [0xFF, 0xD8])
+            let online = try await server.items("/api/v1/video/devices")
+            #expect(online.filter { $0["lastSeen"] != nil }.count == 6)
         }
     }
 }
