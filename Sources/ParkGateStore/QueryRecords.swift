@@ -24,12 +24,15 @@ public struct BerthQuery: Sendable {
 
 public struct AuditQuery: Sendable {
     public var username, action: String?
+    /// Exactly this target (`video-device:<id>`, `park:<code>` …).
+    public var target: String?
     public var from, to: Date?
     public var limit: Int
     public var before: Int64?
 
-    public init(username: String? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 100, before: Int64? = nil) {
-        (self.username, self.action, self.from, self.to, self.limit, self.before) = (username, action, from, to, limit, before)
+    public init(username: String? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 100, before: Int64? = nil,
+                target: String? = nil) {
+        (self.username, self.action, self.from, self.to, self.limit, self.before, self.target) = (username, action, from, to, limit, before, target)
     }
 }
 
@@ -67,6 +70,8 @@ public struct SessionQuery: Sendable {
 
 public struct AlarmQuery: Sendable {
     public var kind, status, vendor, devCode, parkCode: String?
+    /// Raised in this range, inclusive.
+    public var from, to: Date?
     public var limit: Int
     public var before: Int64?
     public var scope: RecordScope?

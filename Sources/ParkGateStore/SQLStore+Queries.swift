@@ -104,6 +104,8 @@ extension SQLStore {
         filter.equal("vendor", query.vendor)
         filter.equal("dev_code", query.devCode)
         filter.equal("park_code", query.parkCode)
+        if let from = query.from { filter.add("raised_ms >= ?", SQLValue(from)) }
+        if let to = query.to { filter.add("raised_ms <= ?", SQLValue(to)) }
         filter.scope(query.scope, park: "park_code", vendor: "vendor", device: "dev_code")
         return try await page(table: "alarms", filter: filter, limit: query.limit, before: query.before, map: Self.alarm)
     }
@@ -138,6 +140,7 @@ extension SQLStore {
         var filter = Filter()
         filter.equal("username", query.username)
         filter.equal("action", query.action)
+        filter.equal("target", query.target)
         if let from = query.from { filter.add("at_ms >= ?", SQLValue(from)) }
         if let to = query.to { filter.add("at_ms <= ?", SQLValue(to)) }
         return try await page(table: "audit_log", filter: filter, limit: query.limit, before: query.before) { row in

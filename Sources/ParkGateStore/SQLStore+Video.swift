@@ -92,7 +92,7 @@ extension SQLStore {
                 "INSERT INTO video_device_status (id, device_id, online, at_ms) SELECT ?, id, 1, ? FROM video_devices WHERE id = ? AND online = 0",
                 [.int(ids.next(now: time)), SQLValue(time), .text(id)]),
             SQLStatement(
-                "UPDATE alarms SET status = 'cleared', cleared_ms = ? WHERE kind = 'video-offline' AND dev_code = ? AND status = 'open'",
+                "UPDATE alarms SET status = 'cleared', cleared_ms = ? WHERE vendor = 'video' AND dev_code = ? AND status = 'open' AND kind = 'video-offline'",
                 [SQLValue(time), .text(id)]),
             SQLStatement("UPDATE video_devices SET last_seen_ms = ?, online = 1 WHERE id = ?", [SQLValue(time), .text(id)]),
         ])

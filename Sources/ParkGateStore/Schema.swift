@@ -304,5 +304,15 @@ public enum Schema {
                 "CREATE INDEX video_device_status_device ON video_device_status (device_id, at_ms)",
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0016-video-device-log") { dialect in
+            [
+                // What a device did besides keeping alive (section 三(一) 设备日志): logins, unregistrations, refused requests.
+                "CREATE TABLE video_device_events (id BIGINT PRIMARY KEY, device_id TEXT NOT NULL, at_ms BIGINT NOT NULL, kind TEXT NOT NULL, detail TEXT)",
+                "CREATE INDEX video_device_events_device ON video_device_events (device_id, at_ms)",
+                "CREATE INDEX video_device_events_time ON video_device_events (at_ms)",
+                "CREATE INDEX video_device_status_time ON video_device_status (at_ms)",
+                "CREATE INDEX audit_log_target ON audit_log (target, at_ms)",
+            ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
+        },
     ]
 }

@@ -91,6 +91,12 @@ public protocol Store: Sendable {
     func deleteVideoCaptures(receivedBefore cutoff: Date, limit: Int) async throws -> (captures: Int, unusedBlobs: [String])
     func oldestVideoCapture() async throws -> Date?
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
+    /// Keeps one entry of a device's log (login, unregistration, refused request).
+    func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws
+    /// The device log: the events above and every online/offline change, newest first.
+    func videoDeviceLog(_ query: VideoDeviceLogQuery) async throws -> [VideoDeviceEvent]
+    /// Removes device-log events (not state changes: the availability rate needs them) older than `cutoff`.
+    func deleteVideoDeviceEvents(before cutoff: Date, limit: Int) async throws -> Int
     func newCaptureId(now: Date) -> Int64
     func saveVideoCapture(_ capture: VideoCapture) async throws -> Bool
     func videoCaptures(deviceId: String?, plate: String?, from: Date?, to: Date?, limit: Int) async throws -> [VideoCapture]

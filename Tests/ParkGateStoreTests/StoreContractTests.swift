@@ -259,4 +259,29 @@ extension Backend: CustomTestStringConvertible {
             #expect(try await store.videoCaptures(deviceId: nil, plate: nil, from: t.addingTimeInterval(1), to: nil, limit: 10).isEmpty)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func videoDeviceLog(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let t = Self.base
+            let camera = VideoDevice(id: "35020000001320000001", role: "device", kind: "car", name: "卡口", createdAt: t, updatedAt: t)
+            try await store.saveVideoDevice(camera)
+            try await store.appendVideoDeviceEvent(VideoDeviceEvent(id: 0, deviceId: camera.id, at: t, kind: "authenticate", detail: "digest account lpt"))
+            try await store.touchVideoDevice(id: camera.id, at: t.addingTimeInterval(1))
+            _ = try await store.markSilentVideoDevicesOffline(silentSince: t.addingTimeInterval(100), now: t.addingTimeInterval(200))
+            try await store.appendVideoDeviceEvent(VideoDeviceEvent(id: 0, deviceId: "35020000001320000009", at: t.addingTimeInterval(300), kind: "error",
+                                                                    detail: "keepAlive: EC000 \u{0027}quoted\u{0027}"))
+            let all = try await store.videoDeviceLog(VideoDeviceLogQuery())
+            #expect(all.map(\.kind) == ["error", "offline", "online", "authenticate"], "newest first, events and state changes together")
+            #expect(all[0].detail == "keepAlive: EC000 'quoted'" && all[1].detail == nil && all[3].at == t)
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(deviceId: camera.id)).count == 3)
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(kind: "offline")).map(\.at) == [t.addingTimeInterval(200)])
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(from: t.addingTimeInterval(1), to: t.addingTimeInterval(200))).map(\.kind) == ["offline", "online"])
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(devices: [])).isEmpty, "a scope without devices sees none")
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(limit: 1)).count == 1)
+            // Retention removes old events, never the state history the availability rate needs.
+            #expect(try await store.deleteVideoDeviceEvents(before: t.addingTimeInterval(250), limit: 10) == 1)
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery()).map(\.kind) == ["error", "offline", "online"])
+        }
+    }
 }

@@ -240,54 +240,10 @@ struct AdminAPI {
             let type = ["jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp"][url.pathExtension] ?? "application/octet-stream"
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=86400"], body: .init(byteBuffer: ByteBuffer(data: data)))
         }
-        api.get("/video/devices") { _, context -> Items<VideoDevice> in
-            try context.require(.read)
-            let scope = context.scope
-            return Items(items: try await store.videoDevices().filter { scope?.devices.contains($0.id) ?? true })
-        }
-        api.get("/video/availability") { request, context -> Items<VideoHealth.Day> in
-            try context.require(.read)
-            let query = request.uri.queryParameters
-            let now = Date()
-            let to = try instant(query["to"], "to") ?? now
-            let from = try instant(query["from"], "from") ?? to.addingTimeInterval(-6 * 86_400)
-            return Items(items: try await VideoHealth(store: store, time: time).days(from: from, to: to, now: now, only: context.scope?.devices))
-        }
-        api.get("/video/devices/{id}/log") { _, context -> VideoDeviceLog in
-            try context.require(.read)
-            let id = try context.parameters.require("id")
-            guard context.scope?.devices.contains(id) ?? true, let device = try await store.videoDevice(id: id) else {
-                throw HTTPError(.notFound, message: "no video device \(id)")
-            }
-            let alarms = try await store.alarms(AlarmQuery(vendor: "video", devCode: id, limit: 1000)).items
-            return VideoDeviceLog(device: device, changes: try await store.videoDeviceChanges(id: id, limit: 1000), alarms: alarms)
-        }
-        api.get("/video/retention") { _, context -> Response in
-            try context.require(.read)
-            let oldest = try await store.oldestVideoCapture().map { JSONText.quote(time.formatDashed($0)) } ?? "null"
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: "{\"days\":\(videoRetentionDays == videoRetentionDays.rounded() ? String(Int(videoRetentionDays)) : String(videoRetentionDays)),\"oldest\":\(oldest)}")))
-        }
-        api.get("/video/captures") { request, context -> Items<VideoCapture> in
-            try context.require(.read)
-            let query = request.uri.queryParameters
-            let (limit, _) = try paging(query)
-            let scope = context.scope
-            let captures = try await store.videoCaptures(
-                deviceId: query.text("deviceId"), plate: query.text("plate"), from: try instant(query["from"], "from"), to: try instant(query["to"], "to"),
-                limit: limit)
-            return Items(items: captures.filter { scope?.devices.contains($0.deviceId) ?? true })
-        }
+        VideoAPI(admin: self).register(on: api)
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
         if let commands, let connections { CommandAPI(store: store, commands: commands, connections: connections).register(on: api) }
-    }
-
-    /// A video device's log: its state changes (keep-alive gaps) and its alarms, newest first.
-    struct VideoDeviceLog: ResponseEncodable {
-        let device: VideoDevice
-        let changes: [VideoAvailability.Change]
-        let alarms: [AlarmRow]
     }
 
     struct MemberChange: Decodable {

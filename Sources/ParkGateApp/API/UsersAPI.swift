@@ -65,7 +65,7 @@ struct UsersAPI {
             let (limit, before) = try admin.paging(query)
             return PageResponse(page: try await store.audit(AuditQuery(
                 username: query.text("username"), action: query.text("action"), from: try admin.instant(query["from"], "from"),
-                to: try admin.instant(query["to"], "to"), limit: limit, before: before)))
+                to: try admin.instant(query["to"], "to"), limit: limit, before: before, target: query.text("target"))))
         }
     }
 

@@ -25,7 +25,8 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     public func allows(_ permission: Permission) -> Bool {
         switch (self, permission) {
         case (.admin, _): true
-        case (.operator, .read), (.operator, .operate), (.operator, .manageCampaigns), (.operator, .manageMembers), (.operator, .commandParks): true
+        case (.operator, .read), (.operator, .operate), (.operator, .manageCampaigns), (.operator, .manageMembers), (.operator, .commandParks),
+             (.operator, .manageVideoDevices): true
         case (.auditor, .read), (.auditor, .readLogs): true
         case (.scoped, .read), (.scoped, .operate), (.scoped, .commandParks): true
         default: false
@@ -52,6 +53,8 @@ public enum Permission: String, Sendable {
     case commandParks
     /// Create, change and delete users.
     case manageUsers
+    /// Add, change and retire video devices in the ledger (一机一档).
+    case manageVideoDevices
 }
 
 extension UserRecord {

@@ -17,7 +17,9 @@ public struct VideoLedger: Sendable {
     /// Adds or changes a device or node; the id must be a GB/T 28181 id of the right type and
     /// a device's node must be in the ledger.
     public func save(id: String, kind: String, name: String, node: String?, place: String? = nil, longitude: String? = nil,
-                     latitude: String? = nil, owner: String? = nil, installed: String? = nil, channels: Int = 1, now: Date = Date()) async throws -> VideoDevice {
+                     latitude: String? = nil, owner: String? = nil, installed: String? = nil, channels: Int = 1, status: String? = nil,
+                     now: Date = Date()) async throws -> VideoDevice {
+        if let status, !["active", "retired"].contains(status) { throw Invalid(description: "status must be active or retired") }
         guard VideoPlatform.kinds.contains(kind) else { throw Invalid(description: "kind must be car, face or node") }
         let role: GBDeviceID.Role = kind == "node" ? .node : .device
         if case .failure(let problem) = GBDeviceID.parse(id, as: role) { throw Invalid(description: problem.message) }
@@ -32,7 +34,7 @@ public struct VideoLedger: Sendable {
         let existing = try await store.videoDevice(id: id)
         let device = VideoDevice(
             id: id, role: role.rawValue, kind: kind, name: name, nodeId: node, place: place, longitude: longitude, latitude: latitude, owner: owner,
-            installed: installed, channels: channels, status: existing?.status ?? "active", lastSeen: existing?.lastSeen,
+            installed: installed, channels: channels, status: status ?? existing?.status ?? "active", lastSeen: existing?.lastSeen,
             createdAt: existing?.createdAt ?? now, updatedAt: now)
         try await store.saveVideoDevice(device)
         return device

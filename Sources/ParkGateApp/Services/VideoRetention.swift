@@ -4,7 +4,9 @@ import ParkGateStore
 import ServiceLifecycle
 
 /// Removes video captures and their images older than `video.retentionDays` (附件 2 section 五:
-/// 30 days), in small batches with a pause between them so that ingest is never held up.
+/// 30 days), in small batches with a pause between them so that ingest is never held up; the
+/// device log's events go with them (the online/offline history stays: the availability rate
+/// is computed from it).
 public struct VideoRetention: Sendable {
     let store: any Store
     let blobs: BlobStore
@@ -25,6 +27,7 @@ public struct VideoRetention: Sendable {
             if removed < batch { break }
             try await Task.sleep(for: pause)
         }
+        while try await store.deleteVideoDeviceEvents(before: cutoff, limit: batch) == batch { try await Task.sleep(for: pause) }
         return (captures, files)
     }
 }

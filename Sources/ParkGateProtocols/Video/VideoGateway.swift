@@ -51,6 +51,18 @@ public struct VideoGateway: Sendable {
             + ",\"message\":" + JSONText.quote(failure.message) + "}"
     }
 
+    /// A refused request is answered and goes into the device's log (section 三(一) 设备日志),
+    /// whether the ledger knows the id or not: an operator sees who is knocking.
+    func refuse(_ service: String, id: String?, _ failure: Failure, now: Date) async throws -> String {
+        try await log(id, "error", "\(service): \(failure.code.rawValue) \(failure.message)", now: now)
+        return Self.failure(service, failure)
+    }
+
+    func log(_ id: String?, _ kind: String, _ detail: String, now: Date) async throws {
+        guard let id, !id.isEmpty else { return }
+        try await store.appendVideoDeviceEvent(VideoDeviceEvent(id: 0, deviceId: String(id.prefix(64)), at: now, kind: kind, detail: detail))
+    }
+
     /// The named parameters of a form, multipart or JSON body (JSON members as text).
     static func parameters(_ names: [String], contentType: String?, body: [UInt8]) -> [String: String] {
         let encoding = WireBody.encoding(contentType: contentType, body: body)
@@ -75,17 +87,19 @@ public struct VideoGateway: Sendable {
 
     /// 2.1: digest first; then the device (or node) must be in the ledger; a new key replaces
     /// the id's previous one.
-    func authenticate(_ values: [String: String], now: Date) async throws -> String {
+    func authenticate(_ values: [String: String], username: String, now: Date) async throws -> String {
         let node = values["nodeID"].flatMap { $0.isEmpty ? nil : $0 }
         guard let id = node ?? values["deviceID"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             return Self.failure("authenticate", Failure(code: .notRegistered, message: "deviceID or nodeID is required"))
         }
         let role = node == nil ? "device" : "node"
         guard let device = try await store.videoDevice(id: id), device.role == role, device.status == "active" else {
-            return Self.failure("authenticate", Failure(code: .notRegistered, message: "\(role) \(id) is not in the ledger"))
+            return try await refuse("authenticate", id: id, Failure(code: .notRegistered, message: "\(role) \(id) is not in the ledger"), now: now)
         }
         let key = SecureToken.hex()
-        try await store.replaceParkToken(TokenRecord(token: key, kind: "video", subject: id, issuedAt: now, expiresAt: now.addingTimeInterval(keyLifetime)))
+        let expires = now.addingTimeInterval(keyLifetime)
+        try await store.replaceParkToken(TokenRecord(token: key, kind: "video", subject: id, issuedAt: now, expiresAt: expires))
+        try await log(id, "authenticate", "digest account \(username); key valid until \(time.formatDashed(expires))", now: now)
         try await store.touchVideoDevice(id: id, at: now)
         return Self.success("authenticate", [("appIdentityKey", key)])
     }
@@ -108,10 +122,10 @@ public struct VideoGateway: Sendable {
 
     /// 2.2
     func keepAlive(_ values: [String: String], now: Date) async throws -> String {
-        guard let id = values["deviceID"], !id.isEmpty, let device = try await store.videoDevice(id: id) else {
-            return Self.failure("keepAlive", Failure(code: .notRegistered, message: "deviceID \(values["deviceID"] ?? "") is not in the ledger"))
+        guard let id = values["deviceID"], !id.isEmpty, let device = try await store.videoDevice(id: id), device.status == "active" else {
+            return try await refuse("keepAlive", id: values["deviceID"], Failure(code: .notRegistered, message: "deviceID \(values["deviceID"] ?? "") is not in the ledger"), now: now)
         }
-        if let failure = try await checkKey(values, id: id, device: device, now: now) { return Self.failure("keepAlive", failure) }
+        if let failure = try await checkKey(values, id: id, device: device, now: now) { return try await refuse("keepAlive", id: id, failure, now: now) }
         try await store.touchVideoDevice(id: id, at: now)
         return Self.success("keepAlive")
     }
@@ -119,11 +133,12 @@ public struct VideoGateway: Sendable {
     /// 2.4: the key is revoked.
     func unregister(_ values: [String: String], now: Date) async throws -> String {
         let node = values["nodeID"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let id = node ?? values["deviceID"], !id.isEmpty, let device = try await store.videoDevice(id: id) else {
-            return Self.failure("unregister", Failure(code: .notRegistered, message: "deviceID or nodeID is not in the ledger"))
+        guard let id = node ?? values["deviceID"], !id.isEmpty, let device = try await store.videoDevice(id: id), device.status == "active" else {
+            return try await refuse("unregister", id: node ?? values["deviceID"], Failure(code: .notRegistered, message: "deviceID or nodeID is not in the ledger"), now: now)
         }
-        if let failure = try await checkKey(values, id: id, device: device, now: now) { return Self.failure("unregister", failure) }
+        if let failure = try await checkKey(values, id: id, device: device, now: now) { return try await refuse("unregister", id: id, failure, now: now) }
         try await store.deleteToken(values["appIdentityKey"] ?? "")
+        try await log(id, "unregister", "key revoked", now: now)
         return Self.success("unregister")
     }
 
@@ -138,10 +153,11 @@ public struct VideoGateway: Sendable {
     /// committed; a repeat of a stored capture is answered success and stores nothing new.
     func saveImageData(family: String, _ values: [String: String], now: Date) async throws -> (ok: Bool, answer: String) {
         let service = "saveImageData"
-        guard let id = values["imageGateTagCode"], !id.isEmpty, let device = try await store.videoDevice(id: id) else {
-            return (true, Self.failure(service, Failure(code: .notRegistered, message: "imageGateTagCode \(values["imageGateTagCode"] ?? "") is not in the ledger")))
+        guard let id = values["imageGateTagCode"], !id.isEmpty, let device = try await store.videoDevice(id: id), device.status == "active" else {
+            let failure = Failure(code: .notRegistered, message: "imageGateTagCode \(values["imageGateTagCode"] ?? "") is not in the ledger")
+            return (true, try await refuse(service, id: values["imageGateTagCode"], failure, now: now))
         }
-        if let failure = try await checkKey(values, id: id, device: device, now: now) { return (true, Self.failure(service, failure)) }
+        if let failure = try await checkKey(values, id: id, device: device, now: now) { return (true, try await refuse(service, id: id, failure, now: now)) }
         do {
             let capture = try VideoCaptureReader(family: family, deviceId: id, imageLimit: imageLimit, blobs: blobs, time: time)
                 .read(values["imageJsonData"] ?? "", id: store.newCaptureId(now: now), now: now, place: device.place)
@@ -149,6 +165,7 @@ public struct VideoGateway: Sendable {
             try await store.touchVideoDevice(id: id, at: now)
             return (true, Self.success(service))
         } catch let bad as BadData {
+            try await log(id, "error", "\(service): \(bad.message)", now: now)
             return (false, "{\"success\":false,\"result\":" + JSONText.object([("serviceName", service)]) + ",\"message\":" + JSONText.quote(bad.message) + "}")
         }
     }
@@ -163,19 +180,33 @@ public struct VideoGateway: Sendable {
             }
             router.post(RouterPath(base + "/authenticate.json")) { request, _ -> Response in
                 let now = Date()
+                let bytes: [UInt8]
+                do {
+                    bytes = try await HTTPExchange.read(request, limit: bodyLimit)
+                } catch is HTTPExchange.TooLarge {
+                    return HTTPExchange.tooLargeResponse(limit: bodyLimit)
+                }
+                let values = Self.parameters(["deviceID", "nodeID"], contentType: request.headers[.contentType], body: bytes)
                 let header = request.headers[.authorization]
                 let account = try await HTTPDigest.username(in: header).asyncMap { try await store.videoAccount(username: $0) } ?? nil
                 let outcome = digest.verify(authorization: header, method: request.method.rawValue, uri: request.uri.description, now: now) { name, algorithm in
                     guard let account, account.username == name, account.realm == VideoPlatform.realm else { return nil }
                     return algorithm == .md5 || algorithm == .md5Sess ? account.ha1MD5 : account.ha1SHA256
                 }
-                if case .challenge(let stale, let reason) = outcome {
+                switch outcome {
+                case .authenticated(let username):
+                    return HTTPExchange.json(try await authenticate(values, username: username, now: now))
+                case .challenge(let stale, let reason):
+                    // Every login's first request is asked for credentials, and an old nonce is renewed:
+                    // only credentials that were refused go into the device's log.
+                    if header != nil, !stale {
+                        try await log(values["nodeID"].flatMap { $0.isEmpty ? nil : $0 } ?? values["deviceID"], "error", "authenticate: digest refused (\(reason))", now: now)
+                    }
                     var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
                     headers[values: .wwwAuthenticate] = digest.challenges(now: now, stale: stale)
                     let body = Self.failure("authenticate", Failure(code: .notAuthenticated, message: "digest authentication required: \(reason)"))
                     return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
                 }
-                return try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "nodeID"]) { try await authenticate($0, now: now) }
             }
             router.post(RouterPath(base + "/keepAlive.json")) { request, _ -> Response in
                 try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "appIdentityKey", "statusSendTime"]) {

@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import ParkGateModel
+import ParkGateProtocols
+import ParkGateStore
+
+/// The video platform under `/api/v1/video`: the ledger (read and edit), availability, the
+/// device, user and alarm logs, retention and captures. Scoped users see their devices only.
+struct VideoAPI {
+    let admin: AdminAPI
+    var store: any Store { admin.store }
+    var time: ChinaTime { admin.time }
+
+    /// A device's page: its state changes (keep-alive gaps), its log and its alarms, newest first.
+    struct DeviceLog: ResponseEncodable {
+        let device: VideoDevice
+        let changes: [VideoAvailability.Change]
+        let events: [VideoDeviceEvent]
+        let alarms: [AlarmRow]
+    }
+
+    /// `PUT /video/devices/{id}`: the ledger fields; absent ones keep their value.
+    struct DeviceChange: Decodable {
+        let kind, name, node, place, longitude, latitude, owner, installed, status: String?
+        let channels: Int?
+    }
+
+    struct LogItems: ResponseEncodable {
+        let items: [VideoLogs.Row]
+    }
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.get("/video/devices") { _, context -> AdminAPI.Items<VideoDevice> in
+            try context.require(.read)
+            let scope = context.scope
+            return AdminAPI.Items(items: try await store.videoDevices().filter { scope?.devices.contains($0.id) ?? true })
+        }
+        api.put("/video/devices/{id}") { request, context -> EditedResponse<VideoDevice> in
+            let user = try context.require(.manageVideoDevices)
+            let id = try context.parameters.require("id")
+            let change: DeviceChange
+            do {
+                change = try await request.decode(as: DeviceChange.self, context: context)
+            } catch {
+                throw HTTPError(.badRequest, message: "send {\"kind\":\"car|face|node\",\"name\",\"node\",\"place\",\"longitude\",\"latitude\",\"owner\",\"installed\",\"channels\",\"status\":\"active|retired\"}")
+            }
+            let before = try await store.videoDevice(id: id)
+            let saved = try await save(id: id, change, before: before, username: user.username, channel: "api")
+            return EditedResponse(status: before == nil ? .created : .ok, response: saved)
+        }
+        api.delete("/video/devices/{id}") { _, context -> VideoDevice in
+            let user = try context.require(.manageVideoDevices)
+            let id = try context.parameters.require("id")
+            guard let before = try await store.videoDevice(id: id) else { throw HTTPError(.notFound, message: "no video device \(id)") }
+            return try await retire(before, username: user.username, channel: "api")
+        }
+        api.get("/video/availability") { request, context -> AdminAPI.Items<VideoHealth.Day> in
+            try context.require(.read)
+            let query = request.uri.queryParameters
+            let now = Date()
+            let to = try admin.instant(query["to"], "to") ?? now
+            let from = try admin.instant(query["from"], "from") ?? to.addingTimeInterval(-6 * 86_400)
+            return AdminAPI.Items(items: try await VideoHealth(store: store, time: time).days(from: from, to: to, now: now, only: context.scope?.devices))
+        }
+        api.get("/video/devices/{id}/log") { _, context -> DeviceLog in
+            try context.require(.read)
+            let id = try context.parameters.require("id")
+            guard context.scope?.devices.contains(id) ?? true, let device = try await store.videoDevice(id: id) else {
+                throw HTTPError(.notFound, message: "no video device \(id)")
+            }
+            let alarms = try await store.alarms(AlarmQuery(vendor: "video", devCode: id, limit: 1000)).items
+            let events = try await store.videoDeviceLog(VideoDeviceLogQuery(deviceId: id, limit: 1000))
+            return DeviceLog(device: device, changes: try await store.videoDeviceChanges(id: id, limit: 1000), events: events, alarms: alarms)
+        }
+        api.get("/video/logs") { request, context -> Response in
+            // JSON `{"items":[{"at","type","user","device","kind","detail"}]}`, or the same as CSV with `format=csv`.
+            let query = try logQuery(request.uri.queryParameters)
+            try context.require(query.type == .user ? .readLogs : .read)
+            let rows = try await VideoLogs(store: store).rows(query, scope: context.scope)
+            if request.uri.queryParameters.text("format") == "csv" {
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"video-\(query.type.rawValue)-log.csv\""],
+                    body: .init(byteBuffer: ByteBuffer(string: VideoLogs.csv(rows, time: time))))
+            }
+            return try LogItems(items: rows).response(from: request, context: context)
+        }
+        api.get("/video/retention") { _, context -> Response in
+            try context.require(.read)
+            let oldest = try await store.oldestVideoCapture().map { JSONText.quote(time.formatDashed($0)) } ?? "null"
+            let days = admin.videoRetentionDays
+            return HTTPExchange.json("{\"days\":\(days == days.rounded() ? String(Int(days)) : String(days)),\"oldest\":\(oldest)}")
+        }
+        api.get("/video/captures") { request, context -> AdminAPI.Items<VideoCapture> in
+            try context.require(.read)
+            let query = request.uri.queryParameters
+            let (limit, _) = try admin.paging(query)
+            let scope = context.scope
+            let captures = try await store.videoCaptures(
+                deviceId: query.text("deviceId"), plate: query.text("plate"), from: try admin.instant(query["from"], "from"),
+                to: try admin.instant(query["to"], "to"), limit: limit)
+            return AdminAPI.Items(items: captures.filter { scope?.devices.contains($0.deviceId) ?? true })
+        }
+    }
+
+    /// `type=user|device|alarm` (default device), `from`, `to`, `user`, `device`, `kind`, `limit`.
+    func logQuery(_ parameters: Parameters) throws -> VideoLogs.Query {
+        var query = VideoLogs.Query()
+        if let type = parameters.text("type") {
+            guard let kind = VideoLogs.Kind(rawValue: type) else { throw HTTPError(.badRequest, message: "type must be user, device or alarm") }
+            query.type = kind
+        }
+        (query.from, query.to) = (try admin.instant(parameters["from"], "from"), try admin.instant(parameters["to"], "to"))
+        (query.user, query.device, query.kind) = (parameters.text("user"), parameters.text("device"), parameters.text("kind"))
+        query.limit = parameters.text("format") == "csv" ? AdminAPI.maxLimit : try admin.paging(parameters).0
+        return query
+    }
+
+    /// Saves a ledger entry from the API or the console, with the change in the user log.
+    func save(id: String, _ change: DeviceChange, before: VideoDevice?, username: String, channel: String) async throws -> VideoDevice {
+        guard let kind = change.kind ?? before?.kind, let name = change.name ?? before?.name else {
+            throw HTTPError(.badRequest, message: "a new device needs kind (car, face or node) and name")
+        }
+        func value(_ new: String?, _ old: String?) -> String? {
+            guard let new else { return old }
+            return new.trimmingCharacters(in: .whitespaces).isEmpty ? nil : new.trimmingCharacters(in: .whitespaces)
+        }
+        do {
+            let saved = try await VideoLedger(store: store).save(
+                id: id, kind: kind, name: name, node: value(change.node, before?.nodeId), place: value(change.place, before?.place),
+                longitude: value(change.longitude, before?.longitude), latitude: value(change.latitude, before?.latitude),
+                owner: value(change.owner, before?.owner), installed: value(change.installed, before?.installed),
+                channels: change.channels ?? before?.channels ?? 1, status: change.status)
+            try await admin.audit.record(username, before == nil ? "device.create" : "device.save", target: VideoLogs.devicePrefix + id,
+                                         before: before, after: saved, channel: channel)
+            return saved
+        } catch let invalid as VideoLedger.Invalid {
+            throw HTTPError(.badRequest, message: invalid.description)
+        }
+    }
+
+    /// Retires a device: it stays in the ledger and its history, but may no longer log in or report.
+    func retire(_ device: VideoDevice, username: String, channel: String) async throws -> VideoDevice {
+        var retired = device
+        retired.status = "retired"
+        retired.updatedAt = Date()
+        try await store.saveVideoDevice(retired)
+        try await admin.audit.record(username, "device.retire", target: VideoLogs.devicePrefix + device.id, before: device, after: retired, channel: channel)
+        return retired
+    }
+}
+
+extension VideoDevice: ResponseEncodable {}
