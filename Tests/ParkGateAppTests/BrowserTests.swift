@@ -238,4 +238,68 @@ import Testing
             await driver.quit()
         }
     }
+
+    /// An operator keeps the ledger in the console (adds, edits, retires and reactivates a camera)
+    /// and reads the logs of section 三(一): its own actions in the user log, a refused request
+    /// in the device log, and exports them.
+    @Test func operatorKeepsTheVideoLedgerAndReadsTheLogs() async throws {
+        try await VideoTests.run { server in
+            #expect(VideoTests.code(try await VideoTests.call(server, "car", "keepAlive", "deviceID=\(VideoTests.car)&appIdentityKey=forged")) == "EC003")
+            let site = "http://127.0.0.1:\(server.port)"
+            let id = "35020000001320000077"
+            let driver = try await WebDriver(port: try CLITests.freePort())
+            do {
+                try await driver.open(site + "/video/devices")
+                try await driver.type("#username", "admin")
+                try await driver.type("#password", "pw")
+                try await driver.click("#signin")
+                #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/video/devices") })
+                // A bad id is refused with the reason and nothing is saved.
+                try await driver.type("#video-device-form input[name=id]", "3502")
+                try await driver.type("#video-device-form input[name=name]", "坏的")
+                try await driver.click("#video-device-form button")
+                #expect(try await driver.wait(5) { try await driver.source.contains("20 digits") })
+                try await driver.open(site + "/video/devices")
+                try await driver.type("#video-device-form input[name=id]", id)
+                try await driver.type("#video-device-form input[name=name]", "东渡路卡口")
+                try await driver.type("#video-device-form input[name=place]", "东渡路")
+                try await driver.type("#video-device-form input[name=node]", VideoTests.node)
+                try await driver.click("#video-device-form button")
+                #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/video/devices/\(id)") })
+                let created = try await driver.source
+                #expect(created.contains("东渡路卡口") && created.contains("启用"))
+                // Edit on the device's page, then retire and bring it back.
+                try await driver.script("document.querySelector('#video-device-form input[name=owner]').value = '思明交警大队'")
+                try await driver.click("#video-device-form button")
+                #expect(try await driver.wait(5) { try await driver.source.contains("思明交警大队") })
+                if let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"] { try await driver.screenshot(to: shots + "/video-device.png") }
+                try await driver.click("#video-device-status button")
+                #expect(try await driver.wait(5) { try await driver.source.contains("已停用") })
+                try await driver.click("#video-device-status button")
+                #expect(try await driver.wait(5) { let page = try await driver.source; return page.contains("停用") && !page.contains("已停用") })
+                #expect(try await server.items("/api/v1/video/devices").contains { $0["id"] as? String == id && $0["owner"] as? String == "思明交警大队" && $0["status"] as? String == "active" })
+
+                // The user log of this device: every change, newest first, by admin from the console.
+                try await driver.open(site + "/video/logs?type=user&device=\(id)")
+                let userLog = try await driver.text("#list")
+                for action in ["device.create", "device.save", "device.retire"] { #expect(userLog.contains(action), "\(userLog)") }
+                #expect(userLog.contains("(console)"))
+                // The device log shows the refused keep-alive with its code.
+                try await driver.open(site + "/video/logs?type=device&device=\(VideoTests.car)")
+                let deviceLog = try await driver.text("#list")
+                #expect(deviceLog.contains("请求被拒") && deviceLog.contains("EC003"), "\(deviceLog)")
+                if let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"] { try await driver.screenshot(to: shots + "/video-logs.png") }
+                let csv = try await driver.asyncScript("var done = arguments[0]; fetch(document.getElementById('csv').href).then(r => r.text()).then(done);") as? String ?? ""
+                // (fetch's text() drops the BOM the file starts with; the API test checks it.)
+                #expect(csv.hasPrefix("时间,日志类型,用户,设备") && csv.contains("EC003"), "\(csv)")
+                try await driver.click("#lang")
+                #expect(try await driver.wait(5) { let page = try await driver.source; return page.contains("Video logs") && page.contains("refused request") })
+                try await driver.click("#lang")
+            } catch {
+                await driver.quit()
+                throw error
+            }
+            await driver.quit()
+        }
+    }
 }

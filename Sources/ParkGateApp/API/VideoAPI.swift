@@ -19,12 +19,6 @@ struct VideoAPI {
         let alarms: [AlarmRow]
     }
 
-    /// `PUT /video/devices/{id}`: the ledger fields; absent ones keep their value.
-    struct DeviceChange: Decodable {
-        let kind, name, node, place, longitude, latitude, owner, installed, status: String?
-        let channels: Int?
-    }
-
     struct LogItems: ResponseEncodable {
         let items: [VideoLogs.Row]
     }
@@ -38,21 +32,20 @@ struct VideoAPI {
         api.put("/video/devices/{id}") { request, context -> EditedResponse<VideoDevice> in
             let user = try context.require(.manageVideoDevices)
             let id = try context.parameters.require("id")
-            let change: DeviceChange
+            let change: VideoLedger.Change
             do {
-                change = try await request.decode(as: DeviceChange.self, context: context)
+                change = try await request.decode(as: VideoLedger.Change.self, context: context)
             } catch {
                 throw HTTPError(.badRequest, message: "send {\"kind\":\"car|face|node\",\"name\",\"node\",\"place\",\"longitude\",\"latitude\",\"owner\",\"installed\",\"channels\",\"status\":\"active|retired\"}")
             }
-            let before = try await store.videoDevice(id: id)
-            let saved = try await save(id: id, change, before: before, username: user.username, channel: "api")
-            return EditedResponse(status: before == nil ? .created : .ok, response: saved)
+            let (saved, created) = try await edit(id, change, by: user.username)
+            return EditedResponse(status: created ? .created : .ok, response: saved)
         }
         api.delete("/video/devices/{id}") { _, context -> VideoDevice in
             let user = try context.require(.manageVideoDevices)
             let id = try context.parameters.require("id")
             guard let before = try await store.videoDevice(id: id) else { throw HTTPError(.notFound, message: "no video device \(id)") }
-            return try await retire(before, username: user.username, channel: "api")
+            return try await VideoLedger(store: store).retire(before, by: user.username, channel: "api")
         }
         api.get("/video/availability") { request, context -> AdminAPI.Items<VideoHealth.Day> in
             try context.require(.read)
@@ -116,37 +109,12 @@ struct VideoAPI {
         return query
     }
 
-    /// Saves a ledger entry from the API or the console, with the change in the user log.
-    func save(id: String, _ change: DeviceChange, before: VideoDevice?, username: String, channel: String) async throws -> VideoDevice {
-        guard let kind = change.kind ?? before?.kind, let name = change.name ?? before?.name else {
-            throw HTTPError(.badRequest, message: "a new device needs kind (car, face or node) and name")
-        }
-        func value(_ new: String?, _ old: String?) -> String? {
-            guard let new else { return old }
-            return new.trimmingCharacters(in: .whitespaces).isEmpty ? nil : new.trimmingCharacters(in: .whitespaces)
-        }
+    func edit(_ id: String, _ change: VideoLedger.Change, by username: String) async throws -> (VideoDevice, created: Bool) {
         do {
-            let saved = try await VideoLedger(store: store).save(
-                id: id, kind: kind, name: name, node: value(change.node, before?.nodeId), place: value(change.place, before?.place),
-                longitude: value(change.longitude, before?.longitude), latitude: value(change.latitude, before?.latitude),
-                owner: value(change.owner, before?.owner), installed: value(change.installed, before?.installed),
-                channels: change.channels ?? before?.channels ?? 1, status: change.status)
-            try await admin.audit.record(username, before == nil ? "device.create" : "device.save", target: VideoLogs.devicePrefix + id,
-                                         before: before, after: saved, channel: channel)
-            return saved
+            return try await VideoLedger(store: store).edit(id: id, change, by: username, channel: "api")
         } catch let invalid as VideoLedger.Invalid {
             throw HTTPError(.badRequest, message: invalid.description)
         }
-    }
-
-    /// Retires a device: it stays in the ledger and its history, but may no longer log in or report.
-    func retire(_ device: VideoDevice, username: String, channel: String) async throws -> VideoDevice {
-        var retired = device
-        retired.status = "retired"
-        retired.updatedAt = Date()
-        try await store.saveVideoDevice(retired)
-        try await admin.audit.record(username, "device.retire", target: VideoLogs.devicePrefix + device.id, before: device, after: retired, channel: channel)
-        return retired
     }
 }
 

@@ -17,6 +17,7 @@ extension Console {
                     columns: ["GB/T 28181", t["kind"]!, t["name"]!, t["node"]!, t["place"]!, t["coordinates"]!, t["owner"]!, t["installed"]!,
                               t["channels"]!, t["online"]!, t["lastSeen"]!])
                 table.total = devices.count
+                if context.user?.parsedRole?.allows(.manageVideoDevices) == true { table.after = videoDeviceForm(t, nil) }
                 table.rows = devices.map { device in
                     ([.init(text: device.id, href: "/video/devices/\(device.id)"),
                       .init(text: t["videoKind." + device.kind] ?? device.kind), .init(text: device.name), .init(text: device.nodeId ?? ""),
@@ -55,7 +56,7 @@ extension Console {
                 return render(table, request, context)
             }
         }
-            pages.get("/video/availability") { request, context in
+        pages.get("/video/availability") { request, context in
             try await guarded(request, context) {
                 try context.require(.read)
                 let t = words(request)
@@ -87,14 +88,27 @@ extension Console {
                 let alarms = try await store.alarms(AlarmQuery(vendor: "video", devCode: id, limit: 200)).items.map { alarm in
                     "\(stamp(alarm.raisedAt))  \(alarm.kind)  \(alarm.status)  \(alarm.description)"
                 }
+                let log = try await store.videoDeviceLog(VideoDeviceLogQuery(deviceId: id, limit: 200)).map { event in
+                    "\(stamp(event.at))  \(t["logKind." + event.kind] ?? event.kind)  \(event.detail ?? "")"
+                }
+                var sections: [[String: Any]] = []
+                if context.user?.parsedRole?.allows(.manageVideoDevices) == true {
+                    sections.append(["heading": "", "html": videoDeviceForm(t, device) + videoDeviceStatusForm(t, device)])
+                }
+                sections += [["heading": t["deviceLog"]!, "pre": log.joined(separator: "\n")], ["heading": t["stateChanges"]!, "pre": changes.joined(separator: "\n")],
+                             ["heading": t["alarms"]!, "pre": alarms.joined(separator: "\n")]]
                 return page(request, context, title: "\(t["videoDevices"]!) · \(device.name)", active: "videoDevices", template: "detail", [
                     "fields": [
                         ["label": "GB/T 28181", "value": device.id], ["label": t["kind"]!, "value": t["videoKind." + device.kind] ?? device.kind],
                         ["label": t["node"]!, "value": device.nodeId ?? ""], ["label": t["place"]!, "value": device.place ?? ""],
+                        ["label": t["owner"]!, "value": device.owner ?? ""], ["label": t["installed"]!, "value": device.installed ?? ""],
+                        ["label": t["channels"]!, "value": String(device.channels)],
+                        ["label": t["deviceStatus"]!, "value": t["deviceStatus." + device.status] ?? device.status],
                         ["label": t["online"]!, "value": device.online ? t["yes"]! : t["no"]!], ["label": t["lastSeen"]!, "value": stamp(device.lastSeen)],
                         ["label": t["videoCaptures"]!, "value": t["videoCaptures"]!, "href": "/video/captures?deviceId=\(device.id)"],
+                        ["label": t["videoLogs"]!, "value": t["videoLogs"]!, "href": "/video/logs?device=\(device.id)"],
                     ],
-                    "sections": [["heading": t["stateChanges"]!, "pre": changes.joined(separator: "\n")], ["heading": t["alarms"]!, "pre": alarms.joined(separator: "\n")]],
+                    "sections": sections,
                 ])
             }
         }

@@ -82,6 +82,7 @@ struct Console: Sendable {
         registerParkingPages(on: pages)
         registerDownlinkPages(on: pages)
         registerVideoPages(on: pages)
+        registerVideoLedgerPages(on: pages)
         registerAdminPages(on: pages)
     }
 
@@ -108,6 +109,7 @@ struct Console: Sendable {
                 ("/reconciliations", "reconciliations", .read), ("/settlements", "settlements", .read), ("/members", "members", .manageMembers),
                 ("/downlink", "downlink", .read), ("/blacklist", "blacklist", .read),
                 ("/video/captures", "videoCaptures", .read), ("/video/devices", "videoDevices", .read), ("/video/availability", "videoAvailability", .read),
+                ("/video/logs", "videoLogs", .read),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),

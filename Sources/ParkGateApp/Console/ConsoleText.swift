@@ -80,6 +80,15 @@ enum ConsoleText {
         "image.vehicle": ("车辆", "vehicle"), "image.plate": ("车牌", "plate"), "image.scene": ("场景", "scene"), "image.driver": ("驾驶员", "driver"),
         "image.face": ("人脸", "face"), "image.background": ("背景", "background"),
         "show": ("显示", "Show"), "activeOnly": ("有效条目", "active entries"), "withRemoved": ("含已移除", "with removed ones"),
+        "videoLogs": ("视频日志查询", "Video logs"), "logType": ("日志类型", "Log"), "logType.user": ("用户日志", "User log"),
+        "logType.device": ("设备日志", "Device log"), "logType.alarm": ("告警日志", "Alarm log"), "user": ("用户", "User"),
+        "logKind": ("事件/操作", "Event or action"), "newVideoDevice": ("新增视频设备", "New video device"), "editVideoDevice": ("修改档案", "Edit the ledger entry"),
+        "retire": ("停用", "Retire"), "reactivate": ("恢复启用", "Reactivate"), "longitude": ("经度", "Longitude"), "latitude": ("纬度", "Latitude"),
+        "deviceLog": ("设备日志（注册、注销、被拒请求、保活中断）", "Device log (logins, unregistrations, refused requests, keep-alive gaps)"),
+        "deviceStatus": ("档案状态", "Ledger status"), "deviceStatus.active": ("启用", "active"), "deviceStatus.retired": ("已停用", "retired"),
+        "logKind.authenticate": ("注册认证", "logged in"), "logKind.unregister": ("注销", "unregistered"), "logKind.error": ("请求被拒", "refused request"),
+        "logKind.online": ("上线", "online"), "logKind.offline": ("离线（保活超时）", "offline (keep-alive gap)"),
+        "installedHelp": ("yyyy-MM-dd", "yyyy-MM-dd"), "idHelp": ("20 位国标编码（GB/T 28181）", "20-digit GB/T 28181 id"),
     ]
 
     static func table(_ language: Language) -> [String: String] {

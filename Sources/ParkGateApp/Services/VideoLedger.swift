@@ -40,6 +40,50 @@ public struct VideoLedger: Sendable {
         return device
     }
 
+    /// A change from the API or the console: the ledger fields, absent ones keep their value
+    /// (an empty text clears it).
+    public struct Change: Decodable, Sendable {
+        public var kind, name, node, place, longitude, latitude, owner, installed, status: String?
+        public var channels: Int?
+
+        public init(kind: String? = nil, name: String? = nil, node: String? = nil, place: String? = nil, longitude: String? = nil, latitude: String? = nil,
+                    owner: String? = nil, installed: String? = nil, status: String? = nil, channels: Int? = nil) {
+            (self.kind, self.name, self.node, self.place, self.longitude, self.latitude) = (kind, name, node, place, longitude, latitude)
+            (self.owner, self.installed, self.status, self.channels) = (owner, installed, status, channels)
+        }
+    }
+
+    /// Applies `change` to device `id` (a new one needs kind and name), with the change in the
+    /// user log; `created` when the id was not in the ledger.
+    public func edit(id: String, _ change: Change, by username: String, channel: String) async throws -> (device: VideoDevice, created: Bool) {
+        let before = try await store.videoDevice(id: id)
+        guard let kind = change.kind ?? before?.kind, let name = change.name ?? before?.name else {
+            throw Invalid(description: "a new device needs kind (car, face or node) and name")
+        }
+        func value(_ new: String?, _ old: String?) -> String? {
+            guard let new else { return old }
+            let trimmed = new.trimmingCharacters(in: .whitespaces)
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        let saved = try await save(
+            id: id, kind: kind, name: name, node: value(change.node, before?.nodeId), place: value(change.place, before?.place),
+            longitude: value(change.longitude, before?.longitude), latitude: value(change.latitude, before?.latitude),
+            owner: value(change.owner, before?.owner), installed: value(change.installed, before?.installed),
+            channels: change.channels ?? before?.channels ?? 1, status: change.status)
+        try await AuditLog(store: store).record(username, before == nil ? "device.create" : "device.save", target: "video-device:" + id,
+                                                before: before, after: saved, channel: channel)
+        return (saved, before == nil)
+    }
+
+    /// Retires a device: it stays in the ledger with its history, but may no longer log in or report.
+    public func retire(_ device: VideoDevice, by username: String, channel: String) async throws -> VideoDevice {
+        var retired = device
+        (retired.status, retired.updatedAt) = ("retired", Date())
+        try await store.saveVideoDevice(retired)
+        try await AuditLog(store: store).record(username, "device.retire", target: "video-device:" + device.id, before: device, after: retired, channel: channel)
+        return retired
+    }
+
     /// Adds or changes a digest account (only its H(username:realm:password) values are kept).
     public func saveAccount(username: String, password: String, now: Date = Date()) async throws -> VideoAccount {
         guard !username.isEmpty, !username.contains(":"), !password.isEmpty else {
