@@ -126,10 +126,24 @@ let package = Package(
             path: "Benchmarks/EvalBench",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BenchSupport",
+            path: "Benchmarks/BenchSupport",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ParkGateVideoBench",
+            dependencies: [
+                "BenchSupport", "ParkGateApp", "ParkGateClient", "ParkGateStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/VideoBench",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ParkGateDownlinkBench",
             dependencies: [
-                "ParkGateApp", "ParkGateClient", "ParkGateProtocols", "ParkGateStore", "ParkGateModel",
+                "BenchSupport", "ParkGateApp", "ParkGateClient", "ParkGateProtocols", "ParkGateStore", "ParkGateModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -27,5 +27,36 @@ router.post("/cpmi") { request, _ -> Response in
     return HTTPExchange.json(CPMIEnvelope.answer(
         code: envelope.code, oprNum: envelope.oprNum, result: valid ? .success : .badSignature, token: envelope.token, secret: secret))
 }
+// The Xiamen ceiling: the same parameters read, `imageJsonData` parsed and every image
+// base64-decoded and sniffed, the documented answer written; no ledger, no key check, nothing stored.
+for family in ["car", "face"] {
+    router.post(RouterPath("/redis/rest/\(family)/saveImageData.json")) { request, _ -> Response in
+        var buffer = try await request.body.collect(upTo: 24 << 20)
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let encoding = WireBody.encoding(contentType: request.headers[.contentType], body: body)
+        let json = try WireBody.parameter("imageJsonData", in: body, encoding: encoding)
+        _ = try WireBody.parameter("appIdentityKey", in: body, encoding: encoding)
+        var images = 0
+        if let fields = try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] {
+            for key in ["zpcltp", "zpcptp", "zpcjt", "zpjsytp", "faceImages", "backgroundImage"] {
+                let items = (fields[key] as? [Any]) ?? (fields[key].map { [$0] } ?? [])
+                for case let item as [String: Any] in items {
+                    if let content = item["content"] as? String, let bytes = Data(base64Encoded: content), ImageFormat.sniff(bytes) != nil { images += 1 }
+                }
+            }
+        }
+        return HTTPExchange.json(images > 0 ? #"{"success":true,"result":{"serviceName":"saveImageData"}}"# : #"{"success":false}"#)
+    }
+    router.post(RouterPath("/redis/rest/\(family)/keepAlive.json")) { request, _ -> Response in
+        var buffer = try await request.body.collect(upTo: 1 << 20)
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let encoding = WireBody.encoding(contentType: request.headers[.contentType], body: body)
+        _ = try WireBody.parameter("deviceID", in: body, encoding: encoding)
+        return HTTPExchange.json(#"{"success":true,"result":{"serviceName":"keepAlive"}}"#)
+    }
+    router.post(RouterPath("/redis/rest/\(family)/authenticate.json")) { _, _ -> Response in
+        HTTPExchange.json(#"{"success":true,"result":{"serviceName":"authenticate","appIdentityKey":"CEILING"}}"#)
+    }
+}
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
 try await app.runService()

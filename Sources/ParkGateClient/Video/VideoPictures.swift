@@ -4,7 +4,7 @@ import ParkGateModel
 /// The pictures and `imageJsonData` of simulated captures. A few pictures of each kind are
 /// drawn and encoded once; each capture stamps its own copies with its record id (a COM
 /// segment), so every upload carries distinct image files, as real cameras' are.
-struct VideoPictures: Sendable {
+public struct VideoPictures: Sendable {
     let vehicles: [[UInt8]]
     let plates: [[UInt8]]
     let faces: [[UInt8]]
@@ -13,7 +13,7 @@ struct VideoPictures: Sendable {
     let height: Int
     let time = ChinaTime()
 
-    init(width: Int, height: Int, noise: Int, variants: Int = 4) {
+    public init(width: Int, height: Int, noise: Int, variants: Int = 4) {
         (self.width, self.height) = (width, height)
         let full = (0..<variants).map { SyntheticScene(width: width, height: height, noise: noise, seed: UInt64($0 + 1)) }
         vehicles = full.map { $0.jpeg(.vehicle) }
@@ -23,13 +23,13 @@ struct VideoPictures: Sendable {
         faces = (0..<variants).map { SyntheticScene(width: faceWidth, height: faceWidth * 5 / 4, noise: noise, seed: UInt64($0 + 1)).jpeg(.face) }
     }
 
-    func compactNow() -> String { time.formatCompact(Date()) }
+    public func compactNow() -> String { time.formatCompact(Date()) }
 
     static let provinces = Array("闽闽闽闽京沪粤浙苏赣")
     static let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
 
     /// One capture's `imageJsonData` and the bytes of its pictures.
-    func capture(for device: VideoSimulator.Device, serial: Int) -> (json: String, bytes: Int) {
+    public func capture(for device: VideoSimulator.Device, serial: Int) -> (json: String, bytes: Int) {
         let now = compactNow()
         let record = device.id + String(format: "%012d", serial)
         var bytes = 0
