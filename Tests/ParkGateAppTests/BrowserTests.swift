@@ -31,10 +31,7 @@ import Testing
                 // Sign in.
                 try await driver.open(site + "/events")
                 #expect(try await driver.url.contains("/login"))
-                try await driver.type("#username", "admin")
-                try await driver.type("#password", "pw")
-                try await driver.click("#signin")
-                #expect(try await driver.wait(5) { try await !driver.url.contains("/login") }, "signed in")
+                #expect(try await driver.signIn("admin"), "signed in")
                 #expect(try await driver.url.hasSuffix("/events"), "back where the user was going")
 
                 // The dashboard updates without a reload when traffic arrives.
@@ -107,10 +104,7 @@ import Testing
                 // A scoped user sees its park only.
                 try await driver.click("#logout")
                 #expect(try await driver.wait(5) { try await driver.url.contains("/login") })
-                try await driver.type("#username", "pk1-staff")
-                try await driver.type("#password", "pw")
-                try await driver.click("#signin")
-                #expect(try await driver.wait(5) { try await !driver.url.contains("/login") }, "signed in")
+                #expect(try await driver.signIn("pk1-staff"), "signed in")
                 try await driver.open(site + "/events")
                 let page = try await driver.source
                 #expect(page.contains("京A10001") && !page.contains("沪B20002"))
@@ -140,9 +134,7 @@ import Testing
                 let driver = try await WebDriver(port: try CLITests.freePort())
                 do {
                     try await driver.open(site + "/downlink")
-                    try await driver.type("#username", "admin")
-                    try await driver.type("#password", "pw")
-                    try await driver.click("#signin")
+                    #expect(try await driver.signIn("admin"), "signed in")
                     #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/downlink") })
                     #expect(try await driver.text("#connection-list").contains("P001"), "the connected lot")
 
@@ -209,9 +201,7 @@ import Testing
             let driver = try await WebDriver(port: try CLITests.freePort())
             do {
                 try await driver.open(site + "/video/devices")
-                try await driver.type("#username", "admin")
-                try await driver.type("#password", "pw")
-                try await driver.click("#signin")
+                #expect(try await driver.signIn("admin"), "signed in")
                 #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/video/devices") })
                 let ledger = try await driver.text("#list")
                 #expect(ledger.contains(VideoTests.car) && ledger.contains("卡口") && ledger.contains("车辆卡口") && ledger.contains("服务节点"), "\(ledger)")
@@ -250,9 +240,7 @@ import Testing
             let driver = try await WebDriver(port: try CLITests.freePort())
             do {
                 try await driver.open(site + "/video/devices")
-                try await driver.type("#username", "admin")
-                try await driver.type("#password", "pw")
-                try await driver.click("#signin")
+                #expect(try await driver.signIn("admin"), "signed in")
                 #expect(try await driver.wait(5) { try await driver.url.hasSuffix("/video/devices") })
                 // A bad id is refused with the reason and nothing is saved.
                 try await driver.type("#video-device-form input[name=id]", "3502")

@@ -88,6 +88,14 @@ final class WebDriver: @unchecked Sendable {  // one test drives it from one tas
         try await call("POST", "/session/\(session)/element/\(id)/value", ["text": text])
     }
 
+    /// Fills in the login page this browser was sent to and waits until it has left it.
+    func signIn(_ username: String = "admin", _ password: String = "pw") async throws -> Bool {
+        try await type("#username", username)
+        try await type("#password", password)
+        try await click("#signin")
+        return try await wait(5) { try await !url.contains("/login") }
+    }
+
     func text(_ css: String) async throws -> String {
         try await call("GET", "/session/\(session)/element/\(try await element(css))/text")["value"] as? String ?? ""
     }
