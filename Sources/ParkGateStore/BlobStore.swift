@@ -12,10 +12,20 @@ public struct BlobStore: Sendable {
         self.directory = directory
     }
 
+    /// The name `put` gives these bytes (their SHA-256 and the extension).
+    public static func name(of data: Data, extension ext: String) -> String {
+        "\(Hex.string(SHA256.hash(data: data))).\(ext)"
+    }
+
     /// Stores `data`; returns its name (`<sha256>.<ext>`), the same for the same content.
     public func put(_ data: Data, extension ext: String) throws -> String {
-        let hash = Hex.string(SHA256.hash(data: data))
-        let name = "\(hash).\(ext)"
+        try put(data, named: Self.name(of: data, extension: ext))
+    }
+
+    /// Stores `data` under the name `name(of:extension:)` gave it (the hash is not computed again).
+    @discardableResult
+    public func put(_ data: Data, named name: String) throws -> String {
+        let hash = String(name.prefix(64))
         let folder = directory.appendingPathComponent(String(hash.prefix(2)))
         let target = folder.appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: target.path) { return name }

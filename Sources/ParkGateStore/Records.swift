@@ -67,11 +67,15 @@ public struct RecordScope: Sendable, Hashable, Codable {
     public var parks: [String]
     public var vendors: [String]
     public var devices: [String]
+    /// Video areas: the leading digits of GB/T 28181 ids (2 province, 4 city, 6 district, 8 the
+    /// whole centre code); every video device whose id starts with one is visible.
+    public var areas: [String]
 
-    public init(parks: [String] = [], vendors: [String] = [], devices: [String] = []) {
+    public init(parks: [String] = [], vendors: [String] = [], devices: [String] = [], areas: [String] = []) {
         self.parks = parks
         self.vendors = vendors
         self.devices = devices
+        self.areas = areas
     }
 
     /// Each list may be left out.
@@ -80,9 +84,15 @@ public struct RecordScope: Sendable, Hashable, Codable {
         parks = try container.decodeIfPresent([String].self, forKey: .parks) ?? []
         vendors = try container.decodeIfPresent([String].self, forKey: .vendors) ?? []
         devices = try container.decodeIfPresent([String].self, forKey: .devices) ?? []
+        areas = try container.decodeIfPresent([String].self, forKey: .areas) ?? []
     }
 
-    enum CodingKeys: String, CodingKey { case parks, vendors, devices }
+    enum CodingKeys: String, CodingKey { case parks, vendors, devices, areas }
+
+    /// Whether a video device (by its GB/T 28181 id) is visible: named, or in one of the areas.
+    public func allowsVideoDevice(_ id: String) -> Bool {
+        devices.contains(id) || areas.contains { id.hasPrefix($0) }
+    }
 
     public func allows(parkCode: String?, vendor: String?, devCode: String?) -> Bool {
         parkCode.map(parks.contains) == true || vendor.map(vendors.contains) == true || devCode.map(devices.contains) == true

@@ -18,13 +18,20 @@ struct Filter {
 
     /// Restricts to the records a scoped user may see: those of its parks, vendors or devices
     /// (a table without one of these columns passes nil for it).
-    mutating func scope(_ scope: RecordScope?, park: String?, vendor: String?, device: String?) {
+    /// `videoDevice`: a column of GB/T 28181 ids, matched by the scope's areas too.
+    mutating func scope(_ scope: RecordScope?, park: String?, vendor: String?, device: String?, videoDevice: String? = nil) {
         guard let scope else { return }
         var any: [String] = []
         for (column, values) in [(park, scope.parks), (vendor, scope.vendors), (device, scope.devices)] {
             guard let column, !values.isEmpty else { continue }
             any.append("\(column) IN (" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ")")
             binds.append(contentsOf: values.map(SQLValue.text))
+        }
+        if let videoDevice {
+            for area in scope.areas where !area.isEmpty && area.allSatisfy(\.isNumber) {
+                any.append("\(videoDevice) LIKE ?")
+                binds.append(.text(area + "%"))
+            }
         }
         clauses.append(any.isEmpty ? "1 = 0" : "(" + any.joined(separator: " OR ") + ")")
     }
@@ -106,7 +113,7 @@ extension SQLStore {
         filter.equal("park_code", query.parkCode)
         if let from = query.from { filter.add("raised_ms >= ?", SQLValue(from)) }
         if let to = query.to { filter.add("raised_ms <= ?", SQLValue(to)) }
-        filter.scope(query.scope, park: "park_code", vendor: "vendor", device: "dev_code")
+        filter.scope(query.scope, park: "park_code", vendor: "vendor", device: "dev_code", videoDevice: query.vendor == "video" ? "dev_code" : nil)
         return try await page(table: "alarms", filter: filter, limit: query.limit, before: query.before, map: Self.alarm)
     }
 

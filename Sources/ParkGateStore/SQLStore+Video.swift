@@ -240,13 +240,21 @@ extension SQLStore {
         if let to { filter.add("captured_ms < ?", SQLValue(to)) }
         let rows = try await database.query(
             "SELECT * FROM video_captures \(filter.sql) ORDER BY captured_ms DESC, id DESC LIMIT ?", filter.binds + [.int(Int64(limit))])
+        // The images of the whole page in one query (one per capture made a 100-row page 101 queries).
+        let ids = rows.compactMap { $0.int("id") }
+        var imagesOf: [Int64: [VideoImage]] = [:]
+        if !ids.isEmpty {
+            let sql = "SELECT * FROM video_images WHERE capture_id IN (" + ids.map { _ in "?" }.joined(separator: ", ") + ") ORDER BY capture_id, position"
+            for image in try await database.query(sql, ids.map(SQLValue.int)) {
+                imagesOf[image.int("capture_id") ?? 0, default: []].append(VideoImage(
+                    role: image.text("role") ?? "", blob: image.text("blob") ?? "", bytes: Int(image.int("bytes") ?? 0), box: image.text("box"),
+                    width: image.int("width").map { Int($0) }, height: image.int("height").map { Int($0) }))
+            }
+        }
         var captures: [VideoCapture] = []
         for row in rows {
             let id = row.int("id") ?? 0
-            let images = try await database.query("SELECT * FROM video_images WHERE capture_id = ? ORDER BY position", [.int(id)]).map { image in
-                VideoImage(role: image.text("role") ?? "", blob: image.text("blob") ?? "", bytes: Int(image.int("bytes") ?? 0), box: image.text("box"),
-                           width: image.int("width").map { Int($0) }, height: image.int("height").map { Int($0) })
-            }
+            let images = imagesOf[id] ?? []
             var capture = VideoCapture(
                 id: id, family: row.text("family") ?? "", deviceId: row.text("device_id") ?? "", recordId: row.text("record_id") ?? "",
                 capturedAt: row.date("captured_ms"), capturedText: row.text("captured_text"), data: row.text("data") ?? "{}",
@@ -285,6 +293,13 @@ extension SQLStore {
     }
 
     /// When the oldest capture kept was received.
+    /// The video devices whose captures show this file (for a scoped user's access to it).
+    public func videoDevicesOfBlob(_ blob: String) async throws -> [String] {
+        try await database.query(
+            "SELECT DISTINCT c.device_id FROM video_images i JOIN video_captures c ON c.id = i.capture_id WHERE i.blob = ?", [.text(blob)]
+        ).compactMap { $0.text("device_id") }
+    }
+
     public func oldestVideoCapture() async throws -> Date? {
         try await database.query("SELECT MIN(received_ms) AS oldest FROM video_captures").first?.date("oldest")
     }

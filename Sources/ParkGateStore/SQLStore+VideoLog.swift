@@ -19,14 +19,14 @@ public struct VideoDeviceEvent: Sendable, Hashable, Encodable {
 
 public struct VideoDeviceLogQuery: Sendable {
     public var deviceId: String?
-    /// Only these devices (a scoped user's); nil: all.
-    public var devices: [String]?
+    /// Only what a scoped user may see (its devices and areas); nil: all.
+    public var scope: RecordScope?
     public var kind: String?
     public var from, to: Date?
     public var limit: Int
 
-    public init(deviceId: String? = nil, devices: [String]? = nil, kind: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 100) {
-        (self.deviceId, self.devices, self.kind, self.from, self.to, self.limit) = (deviceId, devices, kind, from, to, limit)
+    public init(deviceId: String? = nil, scope: RecordScope? = nil, kind: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 100) {
+        (self.deviceId, self.scope, self.kind, self.from, self.to, self.limit) = (deviceId, scope, kind, from, to, limit)
     }
 }
 
@@ -39,15 +39,12 @@ extension SQLStore {
 
     public func videoDeviceLog(_ query: VideoDeviceLogQuery) async throws -> [VideoDeviceEvent] {
         // The same device and time conditions on both tables, the kind on the union.
-        var conditions: [String] = [], binds: [SQLValue] = []
-        if let id = query.deviceId { conditions.append("device_id = ?"); binds.append(.text(id)) }
-        if let devices = query.devices {
-            conditions.append(devices.isEmpty ? "1 = 0" : "device_id IN (" + devices.map { _ in "?" }.joined(separator: ", ") + ")")
-            binds += devices.map(SQLValue.text)
-        }
-        if let from = query.from { conditions.append("at_ms >= ?"); binds.append(SQLValue(from)) }
-        if let to = query.to { conditions.append("at_ms <= ?"); binds.append(SQLValue(to)) }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var conditions = Filter()
+        conditions.equal("device_id", query.deviceId)
+        conditions.scope(query.scope, park: nil, vendor: nil, device: "device_id", videoDevice: "device_id")
+        if let from = query.from { conditions.add("at_ms >= ?", SQLValue(from)) }
+        if let to = query.to { conditions.add("at_ms <= ?", SQLValue(to)) }
+        let (filter, binds) = (conditions.sql, conditions.binds)
         var sql = """
             SELECT * FROM (
                 SELECT id, device_id, at_ms, kind, detail FROM video_device_events \(filter)

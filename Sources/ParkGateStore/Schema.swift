@@ -312,6 +312,9 @@ public enum Schema {
                 "CREATE INDEX video_device_events_time ON video_device_events (at_ms)",
                 "CREATE INDEX video_device_status_time ON video_device_status (at_ms)",
                 "CREATE INDEX audit_log_target ON audit_log (target, at_ms)",
+                // Searching a device's captures and retention's oldest-first sweep.
+                "CREATE INDEX video_captures_device ON video_captures (device_id, captured_ms)",
+                "CREATE INDEX video_captures_received ON video_captures (received_ms)",
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
     ]

@@ -90,6 +90,7 @@ public protocol Store: Sendable {
     func videoAvailabilityInputs(until: Date) async throws -> [VideoAvailability.Device]
     func deleteVideoCaptures(receivedBefore cutoff: Date, limit: Int) async throws -> (captures: Int, unusedBlobs: [String])
     func oldestVideoCapture() async throws -> Date?
+    func videoDevicesOfBlob(_ blob: String) async throws -> [String]
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     /// Keeps one entry of a device's log (login, unregistration, refused request).
     func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws

@@ -168,11 +168,12 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "admin | operator | auditor | scoped") var role: String = "admin"
         @Option(help: "Scoped users: the parkCodes they may see, P1,P2,…") var parks: String?
         @Option(help: "Scoped users: the vendors (comType) they may see.") var vendors: String?
-        @Option(help: "Scoped users: the devCodes they may see.") var devices: String?
+        @Option(help: "Scoped users: the devCodes (roadside) or GB/T 28181 ids (video) they may see.") var devices: String?
+        @Option(help: "Scoped users: video areas, the leading 2, 4, 6 or 8 digits of GB/T 28181 ids (350203: a district).") var areas: String?
 
         func run() async throws {
             func list(_ text: String?) -> [String] { (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            let scope = RecordScope(parks: list(parks), vendors: list(vendors), devices: list(devices))
+            let scope = RecordScope(parks: list(parks), vendors: list(vendors), devices: list(devices), areas: list(areas))
             let platform = try Platform.open(try await store.resolve(), logger: commandLogger())
             try await platform.withReadyStore { store in
                 let existed = try await store.user(named: username) != nil

@@ -96,4 +96,38 @@ import Testing
             #expect(try await rows(server, "device=\(V.car)&kind=offline").count >= 1, "the keep-alive gap is in the device log")
         }
     }
+
+    /// Per user, the devices or the areas it may see: a city's user sees that city's cameras,
+    /// their captures, pictures and logs; another district's user sees none of them.
+    @Test func scopedUsersSeeTheirAreasOnly() async throws {
+        try await V.run { server in
+            try await V.uploadPassage(server)
+            #expect(V.code(try await V.call(server, "car", "keepAlive", "deviceID=\(V.car)&appIdentityKey=forged")) == "EC003")
+            for (name, scope) in [("xiamen", ["areas": ["3502"]]), ("siming", ["areas": ["350203"]]), ("face", ["devices": [V.face]])] {
+                let created = try await server.send(.post, "/api/v1/users", json: ["username": name, "password": "pw", "role": "scoped", "scope": scope])
+                #expect(created.status == 201, "\(created.text)")
+            }
+            let bad = try await server.send(.post, "/api/v1/users", json: ["username": "bad", "password": "pw", "role": "scoped", "scope": ["areas": ["35x"]]])
+            #expect(bad.status == 400 && bad.text.contains("leading 2, 4, 6 or 8 digits"), "\(bad.text)")
+            let xiamen = try await server.login("xiamen", "pw"), siming = try await server.login("siming", "pw"), face = try await server.login("face", "pw")
+            func items(_ path: String, _ token: String) async throws -> [[String: Any]] { try await server.jsonObject(path, token: token)["items"] as? [[String: Any]] ?? [] }
+
+            #expect(try await items("/api/v1/video/devices", xiamen).count == 3)
+            #expect(try await items("/api/v1/video/devices", siming).isEmpty)
+            #expect(try await items("/api/v1/video/devices", face).compactMap { $0["id"] as? String } == [V.face])
+            let captures = try await items("/api/v1/video/captures", xiamen)
+            #expect(captures.count == 1)
+            #expect(try await items("/api/v1/video/captures", siming).isEmpty)
+            let blob = try #require(((captures.first?["images"] as? [[String: Any]])?.first)?["blob"] as? String)
+            #expect(try await server.send(.get, "/api/v1/blobs/\(blob)", raw: nil, token: xiamen).status == 200, "the area's pictures")
+            #expect(try await server.send(.get, "/api/v1/blobs/\(blob)", raw: nil, token: siming).status == 404)
+            #expect(try await server.send(.get, "/api/v1/video/devices/\(V.car)/log", raw: nil, token: siming).status == 404)
+            #expect(try await items("/api/v1/video/logs?device=\(V.car)", xiamen).contains { $0["kind"] as? String == "error" })
+            #expect(try await items("/api/v1/video/logs", siming).isEmpty)
+            #expect(try await items("/api/v1/video/logs", face).isEmpty)
+            let today = try #require(try await items("/api/v1/video/availability", xiamen).first?["figures"] as? [[String: Any]])
+            #expect(today.first { $0["group"] as? String == "all" }?["devices"] as? Int == 2, "the city's two cameras count: \(today)")
+        }
+    }
 }
+

@@ -178,6 +178,26 @@ import Testing
         }
     }
 
+    /// `video.imageLimit` refuses a capture with one picture too large, and nothing of it is
+    /// kept: not the capture, not the files of its pictures that were fine.
+    @Test func aPictureOverTheLimitRefusesTheWholeCapture() async throws {
+        try await Self.run(configure: { $0.videoImageLimit = 100 }) { server in
+            let key = try #require((try await Self.authenticate(server, body: "deviceID=\(Self.car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
+            let large = Data([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0, count: 200)).base64EncodedString()
+            let passage = #"{"gcjlid":"BIG1","zpcltp":[{"content":"\#(Self.jpeg)"}],"zpcptp":{"content":"\#(large)"}}"#
+            let response = try await server.client.execute(
+                uri: "/redis/rest/car/saveImageData.json", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: Self.form([("imageGateTagCode", Self.car), ("appIdentityKey", key), ("imageJsonData", passage)])))
+            #expect(response.status == .badRequest && String(buffer: response.body).contains("zpcptp: not base64, or larger than 100 bytes"), "\(String(buffer: response.body))")
+            #expect(try await server.items("/api/v1/video/captures").isEmpty)
+            let files = (try? FileManager.default.subpathsOfDirectory(atPath: server.config.dataDirectory + "/blobs")) ?? []
+            #expect(files.filter { $0.hasSuffix(".jpg") }.isEmpty, "no file of the refused capture: \(files)")
+            // Within the limit, the same capture is taken.
+            let small = #"{"gcjlid":"BIG1","zpcltp":[{"content":"\#(Self.jpeg)"}]}"#
+            #expect(try await Self.call(server, "car", "saveImageData", Self.form([("imageGateTagCode", Self.car), ("appIdentityKey", key), ("imageJsonData", small)]))["success"] as? Bool == true)
+        }
+    }
+
     @Test func silentDevicesGoOfflineWithAnAlarmAndComeBack() async throws {
         try await Self.run(configure: { $0.videoSilence = 1.5; $0.sweepInterval = 0.2 }) { server in
             let key = try #require((try await Self.authenticate(server, body: "deviceID=\(Self.car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)

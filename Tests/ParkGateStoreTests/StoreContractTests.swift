@@ -277,7 +277,10 @@ extension Backend: CustomTestStringConvertible {
             #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(deviceId: camera.id)).count == 3)
             #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(kind: "offline")).map(\.at) == [t.addingTimeInterval(200)])
             #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(from: t.addingTimeInterval(1), to: t.addingTimeInterval(200))).map(\.kind) == ["offline", "online"])
-            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(devices: [])).isEmpty, "a scope without devices sees none")
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(scope: RecordScope())).isEmpty, "a scope without devices sees none")
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(scope: RecordScope(areas: ["350200"]))).count == 4, "an area sees its devices")
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(scope: RecordScope(areas: ["350203"]))).isEmpty)
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(scope: RecordScope(devices: [camera.id]))).count == 3)
             #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(limit: 1)).count == 1)
             // Retention removes old events, never the state history the availability rate needs.
             #expect(try await store.deleteVideoDeviceEvents(before: t.addingTimeInterval(250), limit: 10) == 1)

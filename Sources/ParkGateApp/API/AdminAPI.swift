@@ -231,7 +231,8 @@ struct AdminAPI {
         api.get("/blobs/{name}") { _, context -> Response in
             try context.require(.read)
             let name = try context.parameters.require("name")
-            if let scope = context.scope, try await !store.parksOfBlob(name).contains(where: scope.parks.contains) {
+            if let scope = context.scope, try await !store.parksOfBlob(name).contains(where: scope.parks.contains),
+                try await !store.videoDevicesOfBlob(name).contains(where: scope.allowsVideoDevice) {
                 throw HTTPError(.notFound, message: "no such file")
             }
             guard let url = blobs.url(of: name), let data = FileManager.default.contents(atPath: url.path) else {

@@ -27,7 +27,7 @@ struct VideoAPI {
         api.get("/video/devices") { _, context -> AdminAPI.Items<VideoDevice> in
             try context.require(.read)
             let scope = context.scope
-            return AdminAPI.Items(items: try await store.videoDevices().filter { scope?.devices.contains($0.id) ?? true })
+            return AdminAPI.Items(items: try await store.videoDevices().filter { scope?.allowsVideoDevice($0.id) ?? true })
         }
         api.put("/video/devices/{id}") { request, context -> EditedResponse<VideoDevice> in
             let user = try context.require(.manageVideoDevices)
@@ -53,12 +53,12 @@ struct VideoAPI {
             let now = Date()
             let to = try admin.instant(query["to"], "to") ?? now
             let from = try admin.instant(query["from"], "from") ?? to.addingTimeInterval(-6 * 86_400)
-            return AdminAPI.Items(items: try await VideoHealth(store: store, time: time).days(from: from, to: to, now: now, only: context.scope?.devices))
+            return AdminAPI.Items(items: try await VideoHealth(store: store, time: time).days(from: from, to: to, now: now, only: context.scope))
         }
         api.get("/video/devices/{id}/log") { _, context -> DeviceLog in
             try context.require(.read)
             let id = try context.parameters.require("id")
-            guard context.scope?.devices.contains(id) ?? true, let device = try await store.videoDevice(id: id) else {
+            guard context.scope?.allowsVideoDevice(id) ?? true, let device = try await store.videoDevice(id: id) else {
                 throw HTTPError(.notFound, message: "no video device \(id)")
             }
             let alarms = try await store.alarms(AlarmQuery(vendor: "video", devCode: id, limit: 1000)).items
@@ -92,7 +92,7 @@ struct VideoAPI {
             let captures = try await store.videoCaptures(
                 deviceId: query.text("deviceId"), plate: query.text("plate"), from: try admin.instant(query["from"], "from"),
                 to: try admin.instant(query["to"], "to"), limit: limit)
-            return AdminAPI.Items(items: captures.filter { scope?.devices.contains($0.deviceId) ?? true })
+            return AdminAPI.Items(items: captures.filter { scope?.allowsVideoDevice($0.deviceId) ?? true })
         }
     }
 

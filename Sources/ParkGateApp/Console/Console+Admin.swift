@@ -133,7 +133,7 @@ extension Console {
     }
 
     func describe(_ scope: RecordScope) -> String {
-        [("parks", scope.parks), ("vendors", scope.vendors), ("devices", scope.devices)].filter { !$0.1.isEmpty }
+        [("parks", scope.parks), ("vendors", scope.vendors), ("devices", scope.devices), ("areas", scope.areas)].filter { !$0.1.isEmpty }
             .map { "\($0.0): \($0.1.joined(separator: ","))" }.joined(separator: "; ")
     }
 
@@ -161,6 +161,7 @@ extension Console {
         fields.append(textField("parks", t["parks"]!, user?.scope?.parks.joined(separator: ",") ?? ""))
         fields.append(textField("vendors", t["vendors"]!, user?.scope?.vendors.joined(separator: ",") ?? ""))
         fields.append(textField("devices", t["devices"]!, user?.scope?.devices.joined(separator: ",") ?? ""))
+        fields.append(textField("areas", t["videoAreas"]!, user?.scope?.areas.joined(separator: ",") ?? "", help: t["videoAreasHelp"]!))
         return render("form", [
             "heading": user.map { "\(t["users"]!) · \($0.username)" } ?? t["newUser"]!, "action": user.map { "/users/\($0.username)" } ?? "/users",
             "id": "user-form", "submit": user == nil ? t["create"]! : t["save"]!, "fields": fields,
@@ -177,7 +178,7 @@ extension Console {
         do {
             let saved = try await accounts.addUser(
                 username: username, password: form["password"].flatMap { $0.isEmpty ? nil : $0 }, role: form["role"] ?? "",
-                scope: RecordScope(parks: list("parks"), vendors: list("vendors"), devices: list("devices")))
+                scope: RecordScope(parks: list("parks"), vendors: list("vendors"), devices: list("devices"), areas: list("areas")))
             try await audit.record(
                 admin.username, before == nil ? "user.create" : "user.save", target: "user:\(username)", before: before.map(UserView.init),
                 after: UserView(saved), channel: "console")

@@ -11,7 +11,7 @@ extension Console {
                 try context.require(.read)
                 let t = words(request)
                 let scope = context.scope
-                let devices = try await store.videoDevices().filter { scope?.devices.contains($0.id) ?? true }
+                let devices = try await store.videoDevices().filter { scope?.allowsVideoDevice($0.id) ?? true }
                 var table = ConsoleTable(
                     title: t["videoDevices"]!, active: "videoDevices", filters: [],
                     columns: ["GB/T 28181", t["kind"]!, t["name"]!, t["node"]!, t["place"]!, t["coordinates"]!, t["owner"]!, t["installed"]!,
@@ -37,7 +37,7 @@ extension Console {
                 let limit = min(max(1, query.text("limit").flatMap { Int($0) } ?? 100), 100_000)
                 let captures = try await store.videoCaptures(
                     deviceId: query.text("deviceId"), plate: query.text("plate"), from: nil, to: nil, limit: limit)
-                    .filter { scope?.devices.contains($0.deviceId) ?? true }
+                    .filter { scope?.allowsVideoDevice($0.deviceId) ?? true }
                 var table = ConsoleTable(
                     title: t["videoCaptures"]!, active: "videoCaptures",
                     filters: [.init(name: "deviceId", label: t["device"]!, size: 22), .init(name: "plate", label: t["plate"]!)],
@@ -62,7 +62,7 @@ extension Console {
                 let t = words(request)
                 let now = Date()
                 let days = try await VideoHealth(store: store, time: time).days(
-                    from: now.addingTimeInterval(-29 * 86_400), to: now, now: now, only: context.scope?.devices)
+                    from: now.addingTimeInterval(-29 * 86_400), to: now, now: now, only: context.scope)
                 var table = ConsoleTable(
                     title: t["availability"]!, active: "videoAvailability", filters: [],
                     columns: [t["day"]!, t["area"]!, t["devicesCount"]!, t["availabilityRate"]!, t["meets95"]!])
@@ -81,7 +81,7 @@ extension Console {
                 try context.require(.read)
                 let t = words(request)
                 let id = try context.parameters.require("id")
-                guard context.scope?.devices.contains(id) ?? true, let device = try await store.videoDevice(id: id) else {
+                guard context.scope?.allowsVideoDevice(id) ?? true, let device = try await store.videoDevice(id: id) else {
                     throw HTTPError(.notFound, message: "no video device \(id)")
                 }
                 let changes = try await store.videoDeviceChanges(id: id, limit: 200).map { "\(stamp($0.at))  \($0.online ? t["online"]! : t["offline"]!)" }

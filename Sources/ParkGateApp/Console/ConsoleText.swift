@@ -88,7 +88,8 @@ enum ConsoleText {
         "deviceStatus": ("档案状态", "Ledger status"), "deviceStatus.active": ("启用", "active"), "deviceStatus.retired": ("已停用", "retired"),
         "logKind.authenticate": ("注册认证", "logged in"), "logKind.unregister": ("注销", "unregistered"), "logKind.error": ("请求被拒", "refused request"),
         "logKind.online": ("上线", "online"), "logKind.offline": ("离线（保活超时）", "offline (keep-alive gap)"),
-        "installedHelp": ("yyyy-MM-dd", "yyyy-MM-dd"), "idHelp": ("20 位国标编码（GB/T 28181）", "20-digit GB/T 28181 id"),
+        "installedHelp": ("yyyy-MM-dd", "yyyy-MM-dd"), "videoAreas": ("视频区域", "Video areas"),
+        "videoAreasHelp": ("国标编码前 2/4/6/8 位，逗号分隔，如 350203", "leading 2/4/6/8 digits of GB/T 28181 ids, comma-separated, e.g. 350203"), "idHelp": ("20 位国标编码（GB/T 28181）", "20-digit GB/T 28181 id"),
     ]
 
     static func table(_ language: Language) -> [String: String] {

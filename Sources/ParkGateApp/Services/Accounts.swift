@@ -14,12 +14,13 @@ public struct Accounts: Sendable {
     }
 
     public enum Failure: Error, CustomStringConvertible {
-        case badRole(String), emptyPassword, badUsername
+        case badRole(String), emptyPassword, badUsername, badArea(String)
         public var description: String {
             switch self {
             case .badRole(let role): "unknown role \(role); use one of \(Accounts.roles.sorted().joined(separator: ", "))"
             case .emptyPassword: "the password must not be empty"
             case .badUsername: "the username must be 1–64 characters without spaces"
+            case .badArea(let area): "video area \(area) must be the leading 2, 4, 6 or 8 digits of GB/T 28181 ids"
             }
         }
     }
@@ -29,6 +30,9 @@ public struct Accounts: Sendable {
     public func addUser(username: String, password: String?, role: String, scope: RecordScope? = nil, now: Date = Date()) async throws -> UserRecord {
         guard Self.roles.contains(role) else { throw Failure.badRole(role) }
         guard (1...64).contains(username.count), !username.contains(where: { $0.isWhitespace || $0 == "/" }) else { throw Failure.badUsername }
+        if let area = scope?.areas.first(where: { ![2, 4, 6, 8].contains($0.count) || !$0.allSatisfy(\.isASCII) || !$0.allSatisfy(\.isNumber) }) {
+            throw Failure.badArea(area)
+        }
         let existing = try await store.user(named: username)
         let hash: String
         if let password {

@@ -16,11 +16,11 @@ public struct VideoHealth: Sendable {
     }
 
     /// The days from `from` to `to` (China time, both included), newest first; today counts up to `now`.
-    /// `only`: the devices a scoped user may see.
-    public func days(from: Date, to: Date, now: Date = Date(), only: [String]? = nil) async throws -> [Day] {
+    /// `only`: what a scoped user may see (its devices and areas).
+    public func days(from: Date, to: Date, now: Date = Date(), only: RecordScope? = nil) async throws -> [Day] {
         let last = time.startOfDay(to)
         let inputs = try await store.videoAvailabilityInputs(until: min(now, last.addingTimeInterval(86_400)))
-            .filter { only?.contains($0.id) ?? true }
+            .filter { only?.allowsVideoDevice($0.id) ?? true }
         var days: [Day] = []
         var start = last
         while start >= time.startOfDay(from), days.count < 366 {

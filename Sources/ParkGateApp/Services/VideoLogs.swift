@@ -50,7 +50,7 @@ struct VideoLogs: Sendable {
             }
         case .device:
             let events = try await store.videoDeviceLog(VideoDeviceLogQuery(
-                deviceId: query.device, devices: scope?.devices, kind: query.kind, from: query.from, to: query.to, limit: query.limit))
+                deviceId: query.device, scope: scope, kind: query.kind, from: query.from, to: query.to, limit: query.limit))
             return events.map { Row(at: $0.at, type: "device", user: nil, device: $0.deviceId, kind: $0.kind, detail: $0.detail ?? "") }
         case .alarm:
             var alarmQuery = AlarmQuery(status: query.kind, vendor: "video", devCode: query.device, limit: query.limit)

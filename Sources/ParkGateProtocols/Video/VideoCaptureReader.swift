@@ -29,6 +29,9 @@ struct VideoCaptureReader {
             fields[trimmed] = value
         }
         var images: [VideoImage] = []
+        // Every picture is checked before any is written: a capture refused for its third picture
+        // leaves no file of its first two behind.
+        var pending: [(bytes: Data, name: String)] = []
         func field(_ key: String) -> String? {
             switch fields[key] {
             case let value as String: value.isEmpty ? nil : value
@@ -36,7 +39,7 @@ struct VideoCaptureReader {
             default: nil
             }
         }
-        /// Decodes and stores one image object; its `content` becomes `blob:<name>` in the kept data.
+        /// Decodes and checks one image object (stored once all are checked); its `content` becomes `blob:<name>` in the kept data.
         func image(_ object: Any?, role: String, name: String) throws -> Any? {
             guard var item = object as? [String: Any] else { return object }
             guard let content = item["content"] as? String, !content.isEmpty else { throw BadData(message: "\(name): content is required") }
@@ -44,7 +47,8 @@ struct VideoCaptureReader {
                 bytes.count <= imageLimit
             else { throw BadData(message: "\(name): not base64, or larger than \(imageLimit) bytes") }
             guard let ext = ImageFormat.sniff(bytes) else { throw BadData(message: "\(name): not a JPEG, PNG, GIF or BMP image") }
-            let blob = try blobs.put(bytes, extension: ext)
+            let blob = BlobStore.name(of: bytes, extension: ext)
+            pending.append((bytes, blob))
             let box = (item["pos"] ?? item["facePos"]).flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
             images.append(VideoImage(role: role, blob: blob, bytes: bytes.count, box: box.map { String(decoding: $0, as: UTF8.self) },
                                      width: (item["width"] as? NSNumber)?.intValue, height: (item["height"] as? NSNumber)?.intValue))
@@ -80,6 +84,7 @@ struct VideoCaptureReader {
             capture = VideoCapture(id: id, family: family, deviceId: deviceId, recordId: record, capturedAt: when.flatMap(date), capturedText: when,
                                    data: "", receivedAt: now, images: images)
         }
+        for picture in pending { try blobs.put(picture.bytes, named: picture.name) }
         capture.place = field("locationName") ?? place
         (capture.longitude, capture.latitude) = (field("longitude"), field("latitude"))
         let kept = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
