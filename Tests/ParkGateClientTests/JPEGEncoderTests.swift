@@ -57,13 +57,25 @@ import Testing
         #expect(quality > 30, "PSNR \(quality) dB")
     }
 
-    @Test func stampedCopiesDifferInBytesNotInPicture() throws {
-        let scene = SyntheticScene(width: 64, height: 48, seed: 3)
-        let jpeg = scene.jpeg(.vehicle)
-        let first = JPEGEncoder.stamped(jpeg, "A"), second = JPEGEncoder.stamped(jpeg, "B")
-        #expect(first != second && first.count == jpeg.count + 5)
+    @Test func stampedCapturesCarryValidDistinctPictures() throws {
+        // The simulator's pictures: each capture's copy is a whole JPEG of its own, the same picture.
+        let pictures = VideoPictures(width: 64, height: 48, noise: 4, variants: 1)
+        let device = VideoSimulator.Device(id: "35020000001320000001", kind: "car")
+        var files: [[UInt8]] = []
+        for serial in [0, 1] {
+            let (json, bytes) = pictures.capture(for: device, serial: serial)
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let content = try #require(((fields["zpcltp"] as? [[String: Any]])?.first)?["content"] as? String)
+            let file = try #require(Data(base64Encoded: content).map { [UInt8]($0) })
+            #expect(Array(file.prefix(2)) == [0xFF, 0xD8] && Array(file.suffix(2)) == [0xFF, 0xD9])
+            #expect(bytes > file.count, "the plate picture counts too")
+            #expect(fields["gcjlid"] as? String == device.id + String(format: "%012d", serial))
+            files.append(file)
+        }
+        #expect(files[0] != files[1])
         guard Self.djpeg != nil || ProcessInfo.processInfo.environment["PARKGATE_REQUIRE_POSTGRES"] != nil else { return }
-        #expect(try Self.decode(first).rgb == Self.decode(jpeg).rgb)
+        #expect(try Self.decode(files[0]).rgb == Self.decode(files[1]).rgb)
+        #expect(try Self.decode(files[0]).rgb == Self.decode(SyntheticScene(width: 64, height: 48, noise: 4, seed: 1).jpeg(.vehicle)).rgb)
     }
 
     @Test func noiseMakesPhotographSizedFiles() {

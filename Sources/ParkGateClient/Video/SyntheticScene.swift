@@ -91,13 +91,3 @@ public struct SyntheticScene: Sendable {
         return mark ? (240, 240, 240) : (20, 60, 170)
     }
 }
-
-extension JPEGEncoder {
-    /// `jpeg` with a COM segment holding `text` after its JFIF header: the same picture with
-    /// other bytes (and so another content hash), as cameras that stamp each capture.
-    public static func stamped(_ jpeg: [UInt8], _ text: String) -> [UInt8] {
-        let bytes = Array(text.utf8.prefix(65_000))
-        let split = jpeg.count > 20 && jpeg[2] == 0xFF && jpeg[3] == 0xE0 ? 20 : 2
-        return Array(jpeg[0..<split]) + [0xFF, 0xFE] + big16(bytes.count + 2) + bytes + Array(jpeg[split...])
-    }
-}
