@@ -5,7 +5,7 @@
 # Hummingbird route that reads and decodes the same uploads and stores nothing (the ceiling), in
 # the same run.
 #
-#   Benchmarks/video.sh                                  20,000 devices, 20 captures/s, 60 s, SQLite FULL
+#   Benchmarks/video.sh                                  20,000 devices, 20 captures/s, 60 s, 100 users, SQLite FULL
 #   DEVICES=5000 RATE=10 DURATION=30 Benchmarks/video.sh
 #
 # The server is pinned to core 0, the cameras and searchers to core 1. Memory is the server's
@@ -21,8 +21,9 @@ devices=${DEVICES:-20000}
 rate=${RATE:-20}
 duration=${DURATION:-60}
 searchers=${SEARCHERS:-100}
+think=${THINK:-1}
 size=${SIZE:-1280x720}
-noise=${NOISE:-24}
+noise=${NOISE:-8}
 flood_seconds=${FLOOD_SECONDS:-15}
 flood_concurrency=${FLOOD_CONCURRENCY:-16}
 port=18495
@@ -38,6 +39,7 @@ trap cleanup EXIT
 base="http://127.0.0.1:$port"
 
 echo "ParkGate video capacity benchmark: $(date -u +%FT%TZ), $(nproc) cores; $devices devices, $rate captures/s of $size, $searchers searchers, ${duration}s"
+"$bin/ParkGateVideoBench" picture-size "$size" "$noise"
 "$bin/ParkGateVideoBench" prepare "$work/data" "$devices"
 taskset -c 0 "$bin/parkgate" serve --data-dir "$work/data" --http-port "$port" --tcp-port 0 --log-level error &
 server=$!; pids+=("$server")
@@ -45,8 +47,8 @@ for _ in $(seq 1 100); do curl -sf "$base/health" >/dev/null 2>&1 && break; slee
 
 echo "## read API alone"
 taskset -c 1 "$bin/ParkGateVideoBench" search "$base" "$server" 10 "$searchers"
-echo "## capacity: every device keeps alive each minute, captures, searchers"
-taskset -c 1 "$bin/ParkGateVideoBench" capacity "$base" "$server" "$devices" "$rate" "$duration" "$searchers" "$size" "$noise"
+echo "## capacity: every device keeps alive each minute, captures, $searchers users searching once every ${think}s each"
+taskset -c 1 "$bin/ParkGateVideoBench" capacity "$base" "$server" "$devices" "$rate" "$duration" "$searchers" "$size" "$noise" "$think"
 echo "## read API alone, with the captures now stored"
 taskset -c 1 "$bin/ParkGateVideoBench" search "$base" "$server" 10 "$searchers"
 echo "## most captures taken (closed loop, $flood_concurrency in flight)"

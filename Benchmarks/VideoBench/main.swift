@@ -12,8 +12,10 @@ import Synchronization
 // The Xiamen platform's capacity (附件 2 section 三), driven by Benchmarks/video.sh:
 //   prepare DIR DEVICES                      a ledger of DEVICES simulated cameras, the digest account, an API token
 //   search URL PID SECONDS SEARCHERS         read-API users searching captures, nothing else running
-//   capacity URL PID DEVICES RATE SECONDS SEARCHERS WxH NOISE
-//                                            every device keeps alive once a minute, RATE captures/s, SEARCHERS searching
+//   capacity URL PID DEVICES RATE SECONDS SEARCHERS WxH NOISE THINK
+//                                            every device keeps alive once a minute, RATE captures/s, SEARCHERS users
+//                                            searching, each once every THINK seconds (0: without pause)
+//   picture-size WxH NOISE                   KiB of one simulated vehicle capture's pictures
 //   flood URL PID SECONDS CONCURRENCY WxH NOISE LABEL
 //                                            as many vehicle captures as the server takes (closed loop), for the ceiling
 // PID is the server's process (CPU and memory are read from /proc).
@@ -58,11 +60,13 @@ func prepare(directory: String, devices: Int) async throws {
     }
 }
 
-/// Read-API users: by device, the last minute's captures (100 with their images), a plate.
+/// Read-API users: by device, the last minute's captures (100 with their images), a plate;
+/// each user searches once every `think` seconds (0: one search after another).
 struct Searchers {
     let base: String
     let devices: [VideoSimulator.Device]
     let count: Int
+    var think: Double = 0
 
     func run(http: HTTPClient, until stop: @escaping @Sendable () -> Bool) async -> (latencies: [Double], errors: Int) {
         let results = Shared((latencies: [Double](), errors: 0))
@@ -70,7 +74,12 @@ struct Searchers {
             for worker in 0..<count {
                 group.addTask {
                     var n = worker
+                    var next = ContinuousClock.now + .milliseconds(Int64(think * 1000 * Double(worker) / Double(max(count, 1))))
                     while !stop() {
+                        if think > 0 {
+                            if next > ContinuousClock.now { try? await Task.sleep(until: next) }
+                            next += .milliseconds(Int64(think * 1000))
+                        }
                         n += count
                         let path: String
                         switch n % 5 {
@@ -144,7 +153,8 @@ case "capacity":
     let client = http(count)
     let cpu = cpuSeconds(pid)
     let began = ContinuousClock.now
-    async let searched = Searchers(base: base, devices: list, count: count).run(http: client) { done.value.load(ordering: .relaxed) != 0 }
+    let think = arguments.count > 9 ? Double(arguments[9]) ?? 1 : 1
+    async let searched = Searchers(base: base, devices: list, count: count, think: think).run(http: client) { done.value.load(ordering: .relaxed) != 0 }
     async let sampled: Void = {
         while done.value.load(ordering: .relaxed) == 0 {
             peak.value.max(residentKiB(pid), ordering: .relaxed)
@@ -166,6 +176,13 @@ case "capacity":
           + String(format: " server_cpu_share=%.2f rss_peak_mib=%.1f rss_end_mib=%.1f", serverCPU / max(wall, 0.001),
                    Double(max(peak.value.load(ordering: .relaxed), residentKiB(pid))) / 1024, Double(residentKiB(pid)) / 1024))
     try await client.shutdown()
+
+case "picture-size":
+    let (width, height) = size(arguments[1])
+    let started = ContinuousClock.now
+    let pictures = VideoPictures(width: width, height: height, noise: Int(arguments[2]) ?? 24, variants: 1)
+    let (_, bytes) = pictures.capture(for: VideoSimulator.Device(id: "35020000001320000001", kind: "car"), serial: 1)
+    print("\(arguments[1]) noise \(arguments[2]): \(bytes / 1024) KiB per vehicle capture (drawn and encoded in \(seconds(ContinuousClock.now - started)) s)")
 
 case "flood":
     let (base, pid, duration, concurrency) = (arguments[1], Int32(arguments[2]) ?? 0, Double(arguments[3]) ?? 10, Int(arguments[4]) ?? 16)

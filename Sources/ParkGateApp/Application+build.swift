@@ -50,7 +50,9 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     let cpmi = CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit,
                           credentialCacheSeconds: config.cpmiCredentialCacheSeconds, logger: logger)
     cpmi.register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
-    VideoGateway(store: store, blobs: blobs, time: time, keyLifetime: config.videoKeyLifetime, imageLimit: config.videoImageLimit, logger: logger).register(on: router, bodyLimit: config.bodyLimit)
+    let videoTouches = VideoTouchWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
+    VideoGateway(store: store, blobs: blobs, time: time, keyLifetime: config.videoKeyLifetime, imageLimit: config.videoImageLimit, touches: videoTouches,
+                 logger: logger).register(on: router, bodyLimit: config.bodyLimit)
     let connections = CPMIConnections()
     let commands = ParkCommands(store: store, connections: connections, time: time, retryInterval: config.commandRetryInterval,
         isReady: { ready.withLock { $0 } }, logger: logger)
@@ -72,6 +74,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     if let sqlite = store.database as? SQLiteDatabase { services.append(SQLiteCheckpointService(database: sqlite)) }
     services.append(writer)
     services.append(parkingWriter)
+    services.append(videoTouches)
     services.append(downlinkServer)
     services.append(commands)
     if config.blacklistUnpaidAbove > 0 {

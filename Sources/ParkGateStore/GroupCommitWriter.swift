@@ -26,6 +26,19 @@ extension BatchCommitter where Command == ParkingCommand, Outcome == ParkingOutc
     }
 }
 
+/// The video platform's writer: keep-alives, logins and uploads mark their devices as heard from,
+/// many in one commit.
+public typealias VideoTouchWriter = BatchCommitter<VideoTouch, Bool>
+
+extension BatchCommitter where Command == VideoTouch, Outcome == Bool {
+    public convenience init(store: any Store, capacity: Int = 10_000, maxBatch: Int = 512, logger: Logger) {
+        self.init(capacity: capacity, maxBatch: maxBatch, logger: logger, label: "parkgate_video_touch") { touches in
+            try await store.touchVideoDevices(touches)
+            return touches.map { _ in true }
+        }
+    }
+}
+
 /// Commits concurrent requests in batches: one transaction per batch, and each request is
 /// answered only after its batch has committed.
 ///

@@ -12,6 +12,14 @@ public struct VideoAccount: Sendable, Hashable {
     }
 }
 
+/// A device heard from (keep-alive, login, upload) at a time.
+public struct VideoTouch: Sendable, Hashable {
+    public var id: String
+    public var at: Date
+
+    public init(id: String, at: Date) { (self.id, self.at) = (id, at) }
+}
+
 /// A camera or a service node in the ledger (一机一档).
 public struct VideoDevice: Sendable, Hashable, Encodable {
     /// The GB/T 28181 id.
@@ -87,15 +95,27 @@ extension SQLStore {
     /// A keep-alive, an authentication or an upload: the device was heard from. An offline
     /// device comes back online (its `video-offline` alarm clears, the change is in the history).
     public func touchVideoDevice(id: String, at time: Date) async throws {
-        try await database.transaction([
-            SQLStatement(
+        try await touchVideoDevices([VideoTouch(id: id, at: time)])
+    }
+
+    /// Many devices heard from, in one transaction (the keep-alive writer's batch, one commit for
+    /// all): every `last_seen` moves; devices that were offline get the state change and their
+    /// alarm cleared (the conditions are checked inside the transaction, so a device the health
+    /// sweep took offline a moment before still gets its history right).
+    public func touchVideoDevices(_ touches: [VideoTouch]) async throws {
+        guard !touches.isEmpty else { return }
+        var statements: [SQLStatement] = []
+        for touch in touches {
+            let back: [SQLValue] = [SQLValue(touch.at), .text(touch.id)]
+            statements.append(SQLStatement(
                 "INSERT INTO video_device_status (id, device_id, online, at_ms) SELECT ?, id, 1, ? FROM video_devices WHERE id = ? AND online = 0",
-                [.int(ids.next(now: time)), SQLValue(time), .text(id)]),
-            SQLStatement(
+                [.int(ids.next(now: touch.at))] + back))
+            statements.append(SQLStatement(
                 "UPDATE alarms SET status = 'cleared', cleared_ms = ? WHERE vendor = 'video' AND dev_code = ? AND status = 'open' AND kind = 'video-offline'",
-                [SQLValue(time), .text(id)]),
-            SQLStatement("UPDATE video_devices SET last_seen_ms = ?, online = 1 WHERE id = ?", [SQLValue(time), .text(id)]),
-        ])
+                back))
+            statements.append(SQLStatement("UPDATE video_devices SET last_seen_ms = ?, online = 1 WHERE id = ?", back))
+        }
+        try await database.transaction(statements)
     }
 
     /// Each device (not nodes) with its state changes before `until`: the inputs of the availability rate.

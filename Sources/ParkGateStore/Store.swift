@@ -86,6 +86,7 @@ public protocol Store: Sendable {
     func videoDevice(id: String) async throws -> VideoDevice?
     func videoDevices() async throws -> [VideoDevice]
     func touchVideoDevice(id: String, at time: Date) async throws
+    func touchVideoDevices(_ touches: [VideoTouch]) async throws
     func markSilentVideoDevicesOffline(silentSince: Date, now: Date) async throws -> [VideoDevice]
     func videoAvailabilityInputs(until: Date) async throws -> [VideoAvailability.Device]
     func deleteVideoCaptures(receivedBefore cutoff: Date, limit: Int) async throws -> (captures: Int, unusedBlobs: [String])

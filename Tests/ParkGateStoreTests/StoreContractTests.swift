@@ -285,6 +285,11 @@ extension Backend: CustomTestStringConvertible {
             // Retention removes old events, never the state history the availability rate needs.
             #expect(try await store.deleteVideoDeviceEvents(before: t.addingTimeInterval(250), limit: 10) == 1)
             #expect(try await store.videoDeviceLog(VideoDeviceLogQuery()).map(\.kind) == ["error", "offline", "online"])
+            // The keep-alive writer's batch: the same offline device twice comes back once, its alarm cleared.
+            try await store.touchVideoDevices([VideoTouch(id: camera.id, at: t.addingTimeInterval(400)), VideoTouch(id: camera.id, at: t.addingTimeInterval(401))])
+            #expect(try await store.videoDeviceLog(VideoDeviceLogQuery(deviceId: camera.id, kind: "online")).map(\.at) == [t.addingTimeInterval(400), t.addingTimeInterval(1)])
+            #expect(try await store.videoDevice(id: camera.id)?.lastSeen == t.addingTimeInterval(401))
+            #expect(try await store.alarms(AlarmQuery(status: "open", vendor: "video", devCode: camera.id)).items.isEmpty)
         }
     }
 }

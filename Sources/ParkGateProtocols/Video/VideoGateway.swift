@@ -18,11 +18,23 @@ public struct VideoGateway: Sendable {
     /// Largest decoded image (bytes).
     let imageLimit: Int
     let logger: Logger
+    /// Marks a device as heard from, durably, before the answer (the server batches these
+    /// through `VideoTouchWriter`: one commit for many keep-alives).
+    let touch: @Sendable (String, Date) async throws -> Void
 
     public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), nonceLifetime: TimeInterval = 300, keyLifetime: TimeInterval = 86_400,
-                imageLimit: Int = 5 << 20, logger: Logger) {
+                imageLimit: Int = 5 << 20, touches: VideoTouchWriter? = nil, logger: Logger) {
         (self.store, self.blobs, self.time, self.keyLifetime, self.imageLimit, self.logger) = (store, blobs, time, keyLifetime, imageLimit, logger)
         digest = HTTPDigest(realm: VideoPlatform.realm, nonceLifetime: nonceLifetime)
+        touch = { [store] id, time in
+            guard let touches else { return try await store.touchVideoDevice(id: id, at: time) }
+            do {
+                _ = try await touches.submit(VideoTouch(id: id, at: time))
+            } catch StoreError.overloaded {
+                // The document has no code for a busy platform: HTTP 503, and the device tries again.
+                throw HTTPError(.serviceUnavailable, message: "the platform is busy: try again")
+            }
+        }
     }
 
     /// The document's error codes.
@@ -100,7 +112,7 @@ public struct VideoGateway: Sendable {
         let expires = now.addingTimeInterval(keyLifetime)
         try await store.replaceParkToken(TokenRecord(token: key, kind: "video", subject: id, issuedAt: now, expiresAt: expires))
         try await log(id, "authenticate", "digest account \(username); key valid until \(time.formatDashed(expires))", now: now)
-        try await store.touchVideoDevice(id: id, at: now)
+        try await touch(id, now)
         return Self.success("authenticate", [("appIdentityKey", key)])
     }
 
@@ -126,7 +138,7 @@ public struct VideoGateway: Sendable {
             return try await refuse("keepAlive", id: values["deviceID"], Failure(code: .notRegistered, message: "deviceID \(values["deviceID"] ?? "") is not in the ledger"), now: now)
         }
         if let failure = try await checkKey(values, id: id, device: device, now: now) { return try await refuse("keepAlive", id: id, failure, now: now) }
-        try await store.touchVideoDevice(id: id, at: now)
+        try await touch(id, now)
         return Self.success("keepAlive")
     }
 
@@ -162,7 +174,7 @@ public struct VideoGateway: Sendable {
             let capture = try VideoCaptureReader(family: family, deviceId: id, imageLimit: imageLimit, blobs: blobs, time: time)
                 .read(values["imageJsonData"] ?? "", id: store.newCaptureId(now: now), now: now, place: device.place)
             _ = try await store.saveVideoCapture(capture)
-            try await store.touchVideoDevice(id: id, at: now)
+            try await touch(id, now)
             return (true, Self.success(service))
         } catch let bad as BadData {
             try await log(id, "error", "\(service): \(bad.message)", now: now)
