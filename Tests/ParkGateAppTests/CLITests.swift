@@ -139,4 +139,38 @@ import Testing
         #expect(try Self.run(["video-account", "add"] + data + ["--user", "lpt", "--password", "lpt123"]).status == 0)
         #expect(try Self.run(["video-account", "add"] + data + ["--user", "a:b", "--password", "x"]).status != 0)
     }
+
+    /// The video simulator from the CLI against a running server: its ledger CSV imported with
+    /// `device import`, the account added with `video-account add`, every request accepted.
+    @Test func simulatedCamerasFromTheCLI() async throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = ["--data-dir", directory.path]
+        let csv = directory.appendingPathComponent("sim.csv").path
+        let written = try Self.run(["simulate", "video", "--devices", "4", "--ledger-out", csv])
+        #expect(written.status == 0 && written.output.contains("wrote 4 devices"), "\(written.output)")
+        #expect(try Self.run(["device", "import"] + data + ["--csv", csv]).status == 0)
+        #expect(try Self.run(["video-account", "add"] + data + ["--user", "sim", "--password", "simpw"]).status == 0)
+        let port = try Self.freePort()
+        let server = Process()
+        server.executableURL = Self.binary
+        server.arguments = ["serve"] + data + ["--http-port", String(port), "--tcp-port", String(try Self.freePort()), "--log-level", "warning"]
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            healthy = (try? Self.curl(["http://127.0.0.1:\(port)/health"]))?.contains("ok") == true
+        }
+        #expect(healthy)
+        let target = ["--target", "http://127.0.0.1:\(port)", "--devices", "4", "--image-size", "64x48"]
+        let report = try Self.run(["simulate", "video"] + target + ["--user", "sim", "--password", "simpw", "--rate", "4", "--duration", "1.5", "--keep-alive", "1"])
+        #expect(report.status == 0 && report.output.contains("authenticated 4"), "\(report.output)")
+        #expect(report.output.contains("captures: sent 6  ok 6") && report.output.contains("keep-alives: sent 6  ok 6"), "\(report.output)")
+        // A wrong password: every login is refused and the command says so with its exit status.
+        let refused = try Self.run(["simulate", "video"] + target + ["--user", "sim", "--password", "nope", "--rate", "2", "--duration", "1"])
+        #expect(refused.status == 2 && refused.output.contains("failed"), "\(refused.output)")
+    }
 }
+

@@ -221,8 +221,12 @@ public struct VideoSimulator: Sendable {
         let began = ContinuousClock.now
         var answer: VideoClient.Answer?
         var stale: String?
+        var loginRefused = false
         for attempt in 0..<2 {
-            guard let key = await key(index, stale: stale, client: client, shared: shared) else { break }
+            guard let key = await key(index, stale: stale, client: client, shared: shared) else {
+                loginRefused = true
+                break
+            }
             if let payload {
                 answer = try? await client.saveImageData(family: device.kind, deviceID: device.id, key: key, imageJsonData: payload.json)
             } else {
@@ -234,7 +238,7 @@ public struct VideoSimulator: Sendable {
         }
         let elapsed = ContinuousClock.now - began
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let outcome = answer?.outcome ?? "transport"
+        let outcome = answer?.outcome ?? (loginRefused ? "login refused" : "transport")
         shared.report.withLock { report in
             if let payload {
                 report.captures.add(outcome, ms: ms)
