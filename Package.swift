@@ -128,6 +128,7 @@ let package = Package(
         ),
         .target(
             name: "BenchSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/BenchSupport",
             swiftSettings: swiftSettings
         ),

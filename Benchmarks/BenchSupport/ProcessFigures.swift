@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 // What the benchmarks read of a server process and of latency samples.
 
@@ -25,4 +26,13 @@ public func cpuSeconds(_ pid: Int32) -> Double {
 public func percentile(_ sorted: [Double], _ p: Double) -> Double {
     guard !sorted.isEmpty else { return 0 }
     return sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
+}
+
+/// Logs errors only, to standard error (a benchmark's output is its figures).
+public func quietLogging() {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = .error
+        return handler
+    }
 }

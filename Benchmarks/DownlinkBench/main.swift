@@ -20,11 +20,7 @@ import Synchronization
 // Lots are `CPMIDownlinkClient` with a handler that opens the gate at once.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = .error
-    return handler
-}
+quietLogging()
 
 let apiToken = "BENCHAPITOKEN0000000000000000000"
 func parkCode(_ index: Int) -> String { "BENCH" + String(format: "%05d", index) }

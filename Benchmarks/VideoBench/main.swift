@@ -21,11 +21,7 @@ import Synchronization
 // PID is the server's process (CPU and memory are read from /proc).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = .error
-    return handler
-}
+quietLogging()
 let apiToken = "BENCHAPITOKEN0000000000000000000"
 let credentials = DigestCredentials(username: "lpt", password: "lpt123")
 

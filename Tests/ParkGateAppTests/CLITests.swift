@@ -43,24 +43,28 @@ import Testing
         return socket.port
     }
 
-    @Test func operatorWorkflowAgainstARunningServer() async throws {
-        let directory = TestDatabases.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let port = try Self.freePort()
-        let tcpPort = try Self.freePort()
+    /// `parkgate serve` on free ports over `directory`, once it answers `/health`.
+    static func serve(_ directory: URL) async throws -> (server: Process, port: Int, tcpPort: Int) {
+        let port = try freePort(), tcpPort = try freePort()
         let server = Process()
-        server.executableURL = Self.binary
+        server.executableURL = binary
         server.arguments = ["serve", "--data-dir", directory.path, "--http-port", String(port), "--tcp-port", String(tcpPort), "--log-level", "warning"]
         server.standardOutput = FileHandle.nullDevice
         try server.run()
-        defer { if server.isRunning { server.terminate() } }
-
         var healthy = false
         for _ in 0..<100 where !healthy {
             try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? Self.curl(["http://127.0.0.1:\(port)/health"]))?.contains("ok") == true
+            healthy = (try? curl(["http://127.0.0.1:\(port)/health"]))?.contains("ok") == true
         }
         #expect(healthy)
+        return (server, port, tcpPort)
+    }
+
+    @Test func operatorWorkflowAgainstARunningServer() async throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, port, tcpPort) = try await Self.serve(directory)
+        defer { if server.isRunning { server.terminate() } }
 
         let added = try Self.run(["vendor", "add", "--data-dir", directory.path, "--code", "150", "--key", "K150", "--category", "geomagnetic", "--rate-limit", "50"])
         #expect(added.status == 0, "\(added.output)")
@@ -151,19 +155,8 @@ import Testing
         #expect(written.status == 0 && written.output.contains("wrote 4 devices"), "\(written.output)")
         #expect(try Self.run(["device", "import"] + data + ["--csv", csv]).status == 0)
         #expect(try Self.run(["video-account", "add"] + data + ["--user", "sim", "--password", "simpw"]).status == 0)
-        let port = try Self.freePort()
-        let server = Process()
-        server.executableURL = Self.binary
-        server.arguments = ["serve"] + data + ["--http-port", String(port), "--tcp-port", String(try Self.freePort()), "--log-level", "warning"]
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
+        let (server, port, _) = try await Self.serve(directory)
         defer { if server.isRunning { server.terminate() } }
-        var healthy = false
-        for _ in 0..<100 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? Self.curl(["http://127.0.0.1:\(port)/health"]))?.contains("ok") == true
-        }
-        #expect(healthy)
         let target = ["--target", "http://127.0.0.1:\(port)", "--devices", "4", "--image-size", "64x48"]
         let report = try Self.run(["simulate", "video"] + target + ["--user", "sim", "--password", "simpw", "--rate", "4", "--duration", "1.5", "--keep-alive", "1"])
         #expect(report.status == 0 && report.output.contains("authenticated 4"), "\(report.output)")
