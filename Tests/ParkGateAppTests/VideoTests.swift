@@ -178,6 +178,29 @@ import Testing
         }
     }
 
+    /// Someone who captured a device's login replays it: refused, the device's key stays its own.
+    @Test func aReplayedDigestLoginIsRefused() async throws {
+        try await Self.run { server in
+            let path = "/redis/rest/car/authenticate.json"
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let first = try await server.client.execute(uri: path, method: .post, headers: form, body: ByteBuffer(string: "deviceID=\(Self.car)"))
+            let challenge = try #require(first.headers[values: .wwwAuthenticate].first { $0.contains("algorithm=SHA-256,") })
+            let (nonce, realm, opaque) = (Self.value("nonce", in: challenge), Self.value("realm", in: challenge), Self.value("opaque", in: challenge))
+            let response = HTTPDigest.response(algorithm: .sha256, username: "lpt", realm: realm, password: "lpt123", method: "POST", uri: path,
+                                               nonce: nonce, nc: "00000001", cnonce: "c1", qop: "auth")
+            var headers = form
+            headers[.authorization] = #"Digest username="lpt", realm="\#(realm)", nonce="\#(nonce)", uri="\#(path)", algorithm=SHA-256, qop=auth, nc=00000001, cnonce="c1", response="\#(response)", opaque="\#(opaque)""#
+            let login = try await server.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: "deviceID=\(Self.car)"))
+            #expect(login.status == .ok)
+            let key = try #require(((try JSONSerialization.jsonObject(with: Data(buffer: login.body)) as? [String: Any])?["result"] as? [String: Any])?["appIdentityKey"] as? String)
+            let replay = try await server.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: "deviceID=\(Self.car)"))
+            #expect(replay.status == .unauthorized && String(buffer: replay.body).contains("replayed"), "\(String(buffer: replay.body))")
+            #expect(try await Self.call(server, "car", "keepAlive", "deviceID=\(Self.car)&appIdentityKey=\(key)")["success"] as? Bool == true,
+                    "the replay issued no key: the device's own still works")
+            #expect(try await server.items("/api/v1/video/logs?device=\(Self.car)&kind=error").contains { ($0["detail"] as? String)?.contains("replayed") == true })
+        }
+    }
+
     /// `video.imageLimit` refuses a capture with one picture too large, and nothing of it is
     /// kept: not the capture, not the files of its pictures that were fine.
     @Test func aPictureOverTheLimitRefusesTheWholeCapture() async throws {
