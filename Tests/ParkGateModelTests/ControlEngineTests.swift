@@ -139,3 +139,33 @@ extension ControlEngine.Vehicle {
         return copy
     }
 }
+
+/// Appendix A: organisations, enterprise and gate numbers, and the `lsh` of a passage.
+@Suite struct HenanNumberingTests {
+    typealias N = HenanNumbering
+
+    @Test func enterprisesAndGates() {
+        #expect(N.organisations.count == 18 && N.organisationName("4110000000") == "许昌市生态环境局")
+        #expect(N.enterpriseProblem("4110020001") == nil, "the document's example: 许昌市魏都区, enterprise 1")
+        #expect(N.city(ofEnterprise: "4110020001") == "4110000000")
+        #expect(N.enterpriseProblem("411002001")?.contains("10 digits") == true)
+        #expect(N.enterpriseProblem("4118020001")?.contains("not a city") == true)
+        #expect(N.enterpriseProblem("4100020001")?.contains("not a city") == true, "the province is not a city")
+        #expect(N.enterpriseProblem("4110020000")?.contains("0001") == true)
+        #expect(N.gateProblem("01") == nil && N.gateProblem("1") != nil && N.gateProblem("00") != nil && N.gateProblem("A1") != nil)
+    }
+
+    @Test func serialNumbersOfPassages() throws {
+        let serial = try N.serial("411002000101A240301083000").get()
+        #expect(serial.enterprise == "4110020001" && serial.gate == "01" && serial.direction == "A" && serial.timeText == "240301083000")
+        #expect(serial.time == ChinaTime().parseCompact("20240301083000"))
+        #expect(N.serialProblem("411002000101A240301083000", enterprise: "4110020001", gate: "01", entering: true) == nil)
+        #expect(N.serialProblem("411002000101A240301083000", enterprise: "4110020002", gate: "01", entering: true)?.contains("not 4110020002") == true)
+        #expect(N.serialProblem("411002000101A240301083000", enterprise: "4110020001", gate: "02", entering: true)?.contains("gate 01") == true)
+        #expect(N.serialProblem("411002000101A240301083000", enterprise: "4110020001", gate: "01", entering: false)?.contains("进门") == true)
+        #expect(N.serialProblem("411002000101C240301083000", enterprise: "4110020001", gate: "01", entering: true)?.contains("A (进门) or B") == true)
+        #expect(N.serialProblem("411002000101A240231083000", enterprise: "4110020001", gate: "01", entering: true)?.contains("not a yyMMddHHmmss") == true,
+                "no 31 February")
+        #expect(N.serialProblem("411002000101A2403010830", enterprise: "4110020001", gate: "01", entering: true)?.contains("25 characters") == true)
+    }
+}
