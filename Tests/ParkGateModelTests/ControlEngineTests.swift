@@ -169,3 +169,33 @@ extension ControlEngine.Vehicle {
         #expect(N.serialProblem("411002000101A2403010830", enterprise: "4110020001", gate: "01", entering: true)?.contains("25 characters") == true)
     }
 }
+
+/// Ban-zone fences: parsed, validated, and asked whether a gate lies inside.
+@Suite struct FenceTests {
+    @Test func parseValidateAndContain() throws {
+        // A square around part of Zhengzhou (BD-09), closed by repeating the first point.
+        let fence = try Fence.parse("113.60,34.70$113.70,34.70$113.70,34.80$113.60,34.80$113.60,34.70").get()
+        #expect(fence.points.count == 4)
+        #expect(fence.contains(.init(lng: 113.65, lat: 34.75)))
+        #expect(!fence.contains(.init(lng: 113.75, lat: 34.75)) && !fence.contains(.init(lng: 113.65, lat: 34.69)))
+        #expect(fence.contains(.init(lng: 113.60, lat: 34.75)), "on an edge counts as inside")
+        #expect(fence.contains(.init(lng: 113.70, lat: 34.80)), "a corner too")
+        // A concave one: an L shape; its notch is outside.
+        let l = try Fence.parse("0,0$2,0$2,1$1,1$1,2$0,2").get()
+        #expect(l.contains(.init(lng: 0.5, lat: 1.5)) && !l.contains(.init(lng: 1.5, lat: 1.5)))
+        #expect(try Fence.parse(fence.text).get() == fence)
+    }
+
+    @Test func badFencesSayWhy() {
+        func problem(_ text: String) -> String? {
+            if case .failure(let problem) = Fence.parse(text) { return problem.message }
+            return nil
+        }
+        #expect(problem("113.831181,34.742967$113.825181,34.742968")?.contains("at least three distinct points") == true, "the document's own two-point example")
+        #expect(problem("1,1$1,1$1,1$1,1")?.contains("got 1") == true)
+        #expect(problem("113.8,34.7$113.9")?.contains("point 2") == true)
+        #expect(problem("113.8,34.7$abc,34$113,35")?.contains("point 2") == true)
+        #expect(problem("190,34.7$113.9,34.7$113.9,34.8")?.contains("−180…180") == true)
+        #expect(problem(String(repeating: "1,1$", count: 1001))?.contains("4000") == true)
+    }
+}
