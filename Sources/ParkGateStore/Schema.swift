@@ -317,5 +317,28 @@ public enum Schema {
                 "CREATE INDEX video_captures_received ON video_captures (received_ms)",
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
+        Migration(name: "0017-henan-registry") { _ in
+            [
+                """
+                CREATE TABLE henan_organs (
+                    organ TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE henan_enterprises (
+                    code TEXT PRIMARY KEY, name TEXT NOT NULL, industry TEXT, sub_industry TEXT, control_type TEXT,
+                    created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE henan_gates (
+                    enterprise TEXT NOT NULL, code TEXT NOT NULL, type TEXT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL,
+                    PRIMARY KEY (enterprise, code))
+                """,
+                """
+                CREATE TABLE henan_cities (
+                    organ TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, org_secret TEXT NOT NULL,
+                    created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+            ]
+        },
     ]
 }

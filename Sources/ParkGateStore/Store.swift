@@ -92,6 +92,17 @@ public protocol Store: Sendable {
     func deleteVideoCaptures(receivedBefore cutoff: Date, limit: Int) async throws -> (captures: Int, unusedBlobs: [String])
     func oldestVideoCapture() async throws -> Date?
     func videoDevicesOfBlob(_ blob: String) async throws -> [String]
+    // The Henan platforms' registry: organ accounts, enterprises, gates, and (provincial role) cities
+    func saveHenanOrgan(_ organ: HenanOrgan) async throws
+    func henanOrgans() async throws -> [HenanOrgan]
+    func henanOrgan(_ organ: String) async throws -> HenanOrgan?
+    func saveHenanEnterprise(_ enterprise: HenanEnterprise) async throws
+    func henanEnterprises() async throws -> [HenanEnterprise]
+    func henanEnterprise(code: String) async throws -> HenanEnterprise?
+    func saveHenanGate(_ gate: HenanGate) async throws
+    func henanGates(enterprise: String?) async throws -> [HenanGate]
+    func saveHenanCity(_ city: HenanCity) async throws
+    func henanCities() async throws -> [HenanCity]
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     /// Keeps one entry of a device's log (login, unregistration, refused request).
     func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws

@@ -11,7 +11,8 @@ struct ParkGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parkgate",
         abstract: "ParkGate: China's vehicle and parking data-networking standards, natively.",
-        subcommands: [Serve.self, Migrate.self, VendorCommand.self, UserCommand.self, ParkCommand.self, MemberCommand.self, CampaignCommand.self, BackupCommand.self, RestoreCommand.self, Simulate.self, DeviceCommand.self, VideoAccountCommand.self]
+        subcommands: [Serve.self, Migrate.self, VendorCommand.self, UserCommand.self, ParkCommand.self, MemberCommand.self, CampaignCommand.self, BackupCommand.self, RestoreCommand.self, Simulate.self, DeviceCommand.self, VideoAccountCommand.self,
+                      OrganCommand.self, EnterpriseCommand.self, GateCommand.self, CityCommand.self]
     )
 }
 

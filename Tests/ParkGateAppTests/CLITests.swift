@@ -165,5 +165,37 @@ import Testing
         let refused = try Self.run(["simulate", "video"] + target + ["--user", "sim", "--password", "nope", "--rate", "2", "--duration", "1"])
         #expect(refused.status == 2 && refused.output.contains("failed"), "\(refused.output)")
     }
+
+    /// The Henan registry from the CLI, as the contract writes the commands.
+    @Test func henanRegistryFromTheCLI() throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = ["--data-dir", directory.path]
+        let organ = try Self.run(["organ", "add"] + data + ["--organ", "4110020001", "--user", "test", "--password", "123"])
+        #expect(organ.status == 0 && organ.output.contains("organ 4110020001 user test saved"), "\(organ.output)")
+        let enterprise = try Self.run(["enterprise", "add"] + data + ["--code", "4110020001", "--name", "许昌焦化", "--industry", "4", "--sub-industry", "A401", "--control-type", "1"])
+        #expect(enterprise.status == 0 && enterprise.output.contains("enterprise 4110020001 许昌焦化 焦化 A 级"), "\(enterprise.output)")
+        #expect(try Self.run(["gate", "add"] + data + ["--enterprise", "4110020001", "--code", "01", "--type", "C"]).output.contains("双向出入口"))
+        #expect(try Self.run(["city", "add"] + data + ["--org-secret", "SECRET", "--user", "xc", "--password", "pw", "--organ", "4110000000"]).output
+            .contains("city 4110000000 许昌市生态环境局 user xc saved"))
+        #expect(try Self.run(["enterprise", "list"] + data).output.contains("4110020001\t许昌焦化\t4\tA401\t1"))
+        #expect(try Self.run(["gate", "list"] + data + ["--enterprise", "4110020001"]).output.contains("4110020001\t01\tC"))
+        #expect(try Self.run(["organ", "list"] + data).output.contains("4110020001\ttest"))
+        // Refused with the reason, nothing saved.
+        for (arguments, reason) in [
+            (["enterprise", "add", "--code", "4118020001", "--name", "x"], "not a city of 6.1"),
+            (["enterprise", "add", "--code", "4110020002", "--name", "x", "--industry", "4", "--sub-industry", "A101"], "belongs to industry 1"),
+            (["enterprise", "add", "--code", "4110020002", "--name", "x", "--control-type", "0"], "7.21"),
+            (["gate", "add", "--enterprise", "4110020009", "--code", "01", "--type", "C"], "not registered"),
+            (["gate", "add", "--enterprise", "4110020001", "--code", "1", "--type", "C"], "two digits"),
+            (["gate", "add", "--enterprise", "4110020001", "--code", "02", "--type", "D"], "7.15"),
+            (["city", "add", "--org-secret", "S", "--user", "u", "--password", "p", "--organ", "4100000000"], "not a city bureau"),
+            (["organ", "add", "--organ", "41100", "--user", "u", "--password", "p"], "10 digits"),
+        ] {
+            let refused = try Self.run([arguments[0], arguments[1]] + data + Array(arguments.dropFirst(2)))
+            #expect(refused.status != 0 && refused.output.contains(reason), "\(arguments): \(refused.output)")
+        }
+        #expect(try Self.run(["enterprise", "list"] + data).output.split(separator: "\n").count == 1)
+    }
 }
 

@@ -292,4 +292,27 @@ extension Backend: CustomTestStringConvertible {
             #expect(try await store.alarms(AlarmQuery(status: "open", vendor: "video", devCode: camera.id)).items.isEmpty)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func henanRegistry(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let t = Self.base
+            try await store.saveHenanOrgan(HenanOrgan(organ: "4110020001", username: "test", passwordHash: "h1", createdAt: t, updatedAt: t))
+            try await store.saveHenanOrgan(HenanOrgan(organ: "4110020001", username: "test", passwordHash: "h2", createdAt: t, updatedAt: t.addingTimeInterval(1)))
+            #expect(try await store.henanOrgan("4110020001")?.passwordHash == "h2")
+            #expect(try await store.henanOrgans().count == 1)
+            let enterprise = HenanEnterprise(code: "4110020001", name: "焦化厂", industry: "4", subIndustry: "A401", controlType: "1", createdAt: t, updatedAt: t)
+            try await store.saveHenanEnterprise(enterprise)
+            #expect(try await store.henanEnterprise(code: "4110020001") == enterprise)
+            #expect(try await store.henanEnterprise(code: "4110020002") == nil)
+            try await store.saveHenanGate(HenanGate(enterprise: "4110020001", code: "01", type: "C", createdAt: t, updatedAt: t))
+            try await store.saveHenanGate(HenanGate(enterprise: "4110020001", code: "02", type: "B", createdAt: t, updatedAt: t))
+            try await store.saveHenanGate(HenanGate(enterprise: "4110020001", code: "02", type: "A", createdAt: t, updatedAt: t))
+            #expect(try await store.henanGates(enterprise: "4110020001").map(\.type) == ["C", "A"])
+            #expect(try await store.henanGates(enterprise: nil).count == 2)
+            try await store.saveHenanCity(HenanCity(organ: "4110000000", username: "xc", passwordHash: "h", orgSecret: "S", createdAt: t, updatedAt: t))
+            #expect(try await store.henanCities().map(\.orgSecret) == ["S"])
+        }
+    }
 }
+

@@ -1,0 +1,142 @@
+import Foundation
+
+/// The Henan platforms' registry: the accounts enterprises' gate systems use to call the city
+/// platform (`organ`), the enterprises and their gates, and for the provincial role the city
+/// platforms that report to it.
+public struct HenanOrgan: Sendable, Hashable, Encodable {
+    /// The `organ` of the city platform's envelope (组织机构唯一编码标识, 10 digits).
+    public var organ: String
+    public var username: String
+    /// Slow salted hash of the password; never shown.
+    public var passwordHash: String
+    public var createdAt, updatedAt: Date
+
+    public init(organ: String, username: String, passwordHash: String, createdAt: Date, updatedAt: Date) {
+        (self.organ, self.username, self.passwordHash, self.createdAt, self.updatedAt) = (organ, username, passwordHash, createdAt, updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey { case organ, username, createdAt, updatedAt }
+}
+
+public struct HenanEnterprise: Sendable, Hashable, Encodable {
+    /// 6.2 code.
+    public var code: String
+    public var name: String
+    /// 7.16 industry and sub-industry, 7.21 control type.
+    public var industry, subIndustry, controlType: String?
+    public var createdAt, updatedAt: Date
+
+    public init(code: String, name: String, industry: String? = nil, subIndustry: String? = nil, controlType: String? = nil, createdAt: Date, updatedAt: Date) {
+        (self.code, self.name, self.industry, self.subIndustry, self.controlType) = (code, name, industry, subIndustry, controlType)
+        (self.createdAt, self.updatedAt) = (createdAt, updatedAt)
+    }
+}
+
+public struct HenanGate: Sendable, Hashable, Encodable {
+    public var enterprise: String
+    /// 6.3 code (`01` …).
+    public var code: String
+    /// 7.15: `A` exit only, `B` entry only, `C` both.
+    public var type: String
+    public var createdAt, updatedAt: Date
+
+    public init(enterprise: String, code: String, type: String, createdAt: Date, updatedAt: Date) {
+        (self.enterprise, self.code, self.type, self.createdAt, self.updatedAt) = (enterprise, code, type, createdAt, updatedAt)
+    }
+}
+
+/// A city platform allowed to report to this provincial platform (`GetAuthorizationOrg`).
+public struct HenanCity: Sendable, Hashable, Encodable {
+    /// 6.1 code of its bureau.
+    public var organ: String
+    public var username: String
+    public var passwordHash: String
+    /// `orgSecret`, kept as given: the city presents it to be authorised.
+    public var orgSecret: String
+    public var createdAt, updatedAt: Date
+
+    public init(organ: String, username: String, passwordHash: String, orgSecret: String, createdAt: Date, updatedAt: Date) {
+        (self.organ, self.username, self.passwordHash, self.orgSecret, self.createdAt, self.updatedAt) = (organ, username, passwordHash, orgSecret, createdAt, updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey { case organ, username, createdAt, updatedAt }
+}
+
+extension SQLStore {
+    public func saveHenanOrgan(_ organ: HenanOrgan) async throws {
+        try await database.execute(
+            """
+            INSERT INTO henan_organs (organ, username, password_hash, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (organ) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash, updated_ms = excluded.updated_ms
+            """,
+            [.text(organ.organ), .text(organ.username), .text(organ.passwordHash), SQLValue(organ.createdAt), SQLValue(organ.updatedAt)])
+    }
+
+    public func henanOrgans() async throws -> [HenanOrgan] {
+        try await database.query("SELECT * FROM henan_organs ORDER BY organ").map { row in
+            HenanOrgan(organ: row.text("organ") ?? "", username: row.text("username") ?? "", passwordHash: row.text("password_hash") ?? "",
+                       createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+
+    public func henanOrgan(_ organ: String) async throws -> HenanOrgan? { try await henanOrgans().first { $0.organ == organ } }
+
+    public func saveHenanEnterprise(_ enterprise: HenanEnterprise) async throws {
+        try await database.execute(
+            """
+            INSERT INTO henan_enterprises (code, name, industry, sub_industry, control_type, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (code) DO UPDATE SET name = excluded.name, industry = excluded.industry, sub_industry = excluded.sub_industry,
+                control_type = excluded.control_type, updated_ms = excluded.updated_ms
+            """,
+            [.text(enterprise.code), .text(enterprise.name), SQLValue(enterprise.industry), SQLValue(enterprise.subIndustry), SQLValue(enterprise.controlType),
+             SQLValue(enterprise.createdAt), SQLValue(enterprise.updatedAt)])
+    }
+
+    public func henanEnterprises() async throws -> [HenanEnterprise] {
+        try await database.query("SELECT * FROM henan_enterprises ORDER BY code").map(Self.henanEnterprise)
+    }
+
+    public func henanEnterprise(code: String) async throws -> HenanEnterprise? {
+        try await database.query("SELECT * FROM henan_enterprises WHERE code = ?", [.text(code)]).first.map(Self.henanEnterprise)
+    }
+
+    static func henanEnterprise(_ row: SQLRow) -> HenanEnterprise {
+        HenanEnterprise(code: row.text("code") ?? "", name: row.text("name") ?? "", industry: row.text("industry"), subIndustry: row.text("sub_industry"),
+                        controlType: row.text("control_type"), createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+    }
+
+    public func saveHenanGate(_ gate: HenanGate) async throws {
+        try await database.execute(
+            """
+            INSERT INTO henan_gates (enterprise, code, type, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (enterprise, code) DO UPDATE SET type = excluded.type, updated_ms = excluded.updated_ms
+            """,
+            [.text(gate.enterprise), .text(gate.code), .text(gate.type), SQLValue(gate.createdAt), SQLValue(gate.updatedAt)])
+    }
+
+    public func henanGates(enterprise: String?) async throws -> [HenanGate] {
+        var filter = Filter()
+        filter.equal("enterprise", enterprise)
+        return try await database.query("SELECT * FROM henan_gates \(filter.sql) ORDER BY enterprise, code", filter.binds).map { row in
+            HenanGate(enterprise: row.text("enterprise") ?? "", code: row.text("code") ?? "", type: row.text("type") ?? "",
+                      createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+
+    public func saveHenanCity(_ city: HenanCity) async throws {
+        try await database.execute(
+            """
+            INSERT INTO henan_cities (organ, username, password_hash, org_secret, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (organ) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash, org_secret = excluded.org_secret,
+                updated_ms = excluded.updated_ms
+            """,
+            [.text(city.organ), .text(city.username), .text(city.passwordHash), .text(city.orgSecret), SQLValue(city.createdAt), SQLValue(city.updatedAt)])
+    }
+
+    public func henanCities() async throws -> [HenanCity] {
+        try await database.query("SELECT * FROM henan_cities ORDER BY organ").map { row in
+            HenanCity(organ: row.text("organ") ?? "", username: row.text("username") ?? "", passwordHash: row.text("password_hash") ?? "",
+                      orgSecret: row.text("org_secret") ?? "", createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import ParkGateApp
+import ParkGateModel
+import ParkGateStore
+
+/// Runs `body` on the store with the registry's refusals as the command's usage errors.
+func withHenanRegistry<T: Sendable>(_ options: StoreOptions, _ body: @Sendable (any Store, HenanRegistry) async throws -> T) async throws -> T {
+    let platform = try Platform.open(try await options.resolve(), logger: commandLogger())
+    return try await platform.withReadyStore { store in
+        do {
+            return try await body(store, HenanRegistry(store: store))
+        } catch let invalid as HenanRegistry.Invalid {
+            throw ValidationError(invalid.description)
+        }
+    }
+}
+
+struct OrganCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "organ", abstract: "Henan city platform: the accounts enterprises' gate systems call getAccessToken with.", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or change an organ account (works while the server runs).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The organ code (10 digits, e.g. 4110020001).") var organ: String
+        @Option(help: "Username.") var user: String
+        @Option(help: "Password (only a slow salted hash is kept).") var password: String
+
+        func run() async throws {
+            let saved = try await withHenanRegistry(store) { store, registry in
+                let saved = try await registry.saveOrgan(organ: organ, username: user, password: password)
+                try await AuditLog(store: store).record(cliUser(), "organ.save", target: "organ:\(organ)", after: saved, channel: "cli")
+                return saved
+            }
+            print("organ \(saved.organ) user \(saved.username) saved")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the organ accounts.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            for organ in try await withHenanRegistry(store, { store, _ in try await store.henanOrgans() }) { print("\(organ.organ)\t\(organ.username)") }
+        }
+    }
+}
+
+struct EnterpriseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enterprise", abstract: "Henan city platform: enterprises by their 6.2 code.", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an enterprise or change it (works while the server runs).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Enterprise code (6.2: district 6 digits + serial 4, e.g. 4110020001).") var code: String
+        @Option(help: "Name.") var name: String
+        @Option(help: "Industry (7.16, 1–54).") var industry: String?
+        @Option(name: .customLong("sub-industry"), help: "Sub-industry (7.16, e.g. A401).") var subIndustry: String?
+        @Option(name: .customLong("control-type"), help: "Enterprise control type (7.21, 1–9).") var controlType: String?
+
+        func run() async throws {
+            let saved = try await withHenanRegistry(store) { store, registry in
+                let before = try await store.henanEnterprise(code: code)
+                let saved = try await registry.saveEnterprise(code: code, name: name, industry: industry, subIndustry: subIndustry, controlType: controlType)
+                try await AuditLog(store: store).record(cliUser(), before == nil ? "enterprise.create" : "enterprise.save", target: "enterprise:\(code)",
+                                                        before: before, after: saved, channel: "cli")
+                return saved
+            }
+            let industryName = saved.industry.flatMap(HenanIndustry.name(of:)).map { " \($0)" } ?? ""
+            print("enterprise \(saved.code) \(saved.name)\(industryName)\(saved.controlType.flatMap { HenanCompanyControlType(code: $0)?.label }.map { " \($0)" } ?? "")")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the enterprises.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            for e in try await withHenanRegistry(store, { store, _ in try await store.henanEnterprises() }) {
+                print([e.code, e.name, e.industry ?? "", e.subIndustry ?? "", e.controlType ?? ""].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+struct GateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate", abstract: "Henan city platform: an enterprise's gates (6.3 codes, 7.15 types).", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a gate or change its type (works while the server runs).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The enterprise's code.") var enterprise: String
+        @Option(help: "Gate code (6.3: 01, 02, …).") var code: String
+        @Option(help: "A exit only, B entry only, C both (7.15).") var type: String
+
+        func run() async throws {
+            let saved = try await withHenanRegistry(store) { store, registry in
+                let saved = try await registry.saveGate(enterprise: enterprise, code: code, type: type)
+                try await AuditLog(store: store).record(cliUser(), "gate.save", target: "gate:\(enterprise)-\(code)", after: saved, channel: "cli")
+                return saved
+            }
+            print("gate \(saved.enterprise)-\(saved.code) \(HenanGateDirection(code: saved.type)?.label ?? saved.type)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the gates, of one enterprise or all.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Only this enterprise's.") var enterprise: String?
+
+        func run() async throws {
+            for gate in try await withHenanRegistry(store, { store, _ in try await store.henanGates(enterprise: enterprise) }) {
+                print("\(gate.enterprise)\t\(gate.code)\t\(gate.type)")
+            }
+        }
+    }
+}
+
+struct CityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "city", abstract: "Henan provincial platform: the city platforms that report to it.", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Authorise a city platform, or change it (works while the server runs).")
+        @OptionGroup var store: StoreOptions
+        @Option(name: .customLong("org-secret"), help: "The orgSecret the city presents (GetAuthorizationOrg).") var orgSecret: String
+        @Option(help: "Username.") var user: String
+        @Option(help: "Password (only a slow salted hash is kept).") var password: String
+        @Option(help: "The city bureau's 6.1 code (4101000000 … 4117000000).") var organ: String
+
+        func run() async throws {
+            let saved = try await withHenanRegistry(store) { store, registry in
+                let saved = try await registry.saveCity(organ: organ, username: user, password: password, orgSecret: orgSecret)
+                try await AuditLog(store: store).record(cliUser(), "city.save", target: "city:\(organ)", after: saved, channel: "cli")
+                return saved
+            }
+            print("city \(saved.organ) \(HenanNumbering.organisationName(saved.organ) ?? "") user \(saved.username) saved")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the authorised cities.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            for city in try await withHenanRegistry(store, { store, _ in try await store.henanCities() }) {
+                print("\(city.organ)\t\(HenanNumbering.organisationName(city.organ) ?? "")\t\(city.username)")
+            }
+        }
+    }
+}
