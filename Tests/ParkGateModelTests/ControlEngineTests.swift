@@ -103,12 +103,18 @@ import Testing
     }
 
     @Test func unfiledVehiclesCannotBeShownToBeAllowed() {
-        #expect(Self.controlled(Self.truck(nil, nil), [Self.project(.banChina4Heavy)]), "a heavy truck without fuel or stage on file")
+        #expect(Self.controlled(Self.truck(nil, nil), [Self.project(.banChina4Heavy)]), "a heavy truck without a stage on file")
+        #expect(Self.controlled(Self.truck(.naturalGas, nil), [Self.project(.banChina4Heavy)]))
+        // No fuel on file (shareVehInfo has none): counted as diesel.
+        #expect(Self.controlled(Self.truck(nil, .china4), [Self.project(.banChina4DieselChina5Gas)]))
+        #expect(!Self.controlled(Self.truck(nil, .china5), [Self.project(.banChina4DieselChina5Gas)]), "as diesel, not as gas")
+        #expect(E.decide(Self.truck(nil, .china3), at: Self.coking, projects: [Self.project(.banChina3Heavy)], time: Self.now).reason
+            .hasSuffix("重型普通货车，燃料类型未备案（按柴油），国Ⅲ"))
         #expect(Self.controlled(Self.truck(.diesel, .china4, type: nil), [Self.project(.banChina4Heavy)]), "no type on file: counted heavy")
         #expect(!Self.controlled(Self.truck(.diesel, .china6, type: nil), [Self.project(.banChina4Heavy)]))
         #expect(!Self.controlled(Self.truck(nil, nil, type: "K33"), [Self.project(.banChina4Heavy)]), "a car is not a heavy vehicle")
         let reason = E.decide(Self.truck(nil, nil), at: Self.coking, projects: [Self.project(.banChina4Heavy)], time: Self.now).reason
-        #expect(reason == "管控方案「重污染应急」（橙色，禁行国四及以下重型柴油（燃气）车通行）：重型普通货车，燃料类型或排放阶段未备案", "\(reason)")
+        #expect(reason == "管控方案「重污染应急」（橙色，禁行国四及以下重型柴油（燃气）车通行）：重型普通货车，排放阶段未备案", "\(reason)")
     }
 
     /// 减少50%车辆运输 as a daily quota per enterprise: half its usual day, rounded up.

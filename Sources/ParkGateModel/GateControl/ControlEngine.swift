@@ -140,13 +140,15 @@ public enum ControlEngine {
     }
 
     /// A heavy diesel or gas vehicle at or below its stage limit. A vehicle whose type is not on
-    /// file counts as heavy (the trucks of bulk transport are), and one whose fuel or stage is not
-    /// on file cannot be shown to be allowed: both are controlled. A known light type is not.
+    /// file counts as heavy (the trucks of bulk transport are), one whose fuel is not on file as
+    /// diesel (the filing of `shareVehInfo` has no fuel; heavy trucks burn diesel), and one whose
+    /// stage is not on file cannot be shown to be allowed: it is controlled. A known light type is not.
     static func emissionBan(_ vehicle: Vehicle, dieselLimit: Int, gasLimit: Int) -> String? {
         if let type = vehicle.type, !type.isHeavy { return nil }
         let what = vehicle.type?.label ?? "车型未备案"
-        guard let fuel = vehicle.fuel, let stage = vehicle.stage else { return "\(what)，燃料类型或排放阶段未备案" }
+        guard let stage = vehicle.stage else { return "\(what)，排放阶段未备案" }
+        let fuel = vehicle.fuel ?? .diesel
         guard fuel == .diesel || fuel.isGas, let number = stage.number, number <= (fuel == .diesel ? dieselLimit : gasLimit) else { return nil }
-        return "\(what)，\(fuel.label)，\(stage.label)"
+        return "\(what)，\(vehicle.fuel == nil ? "燃料类型未备案（按柴油）" : fuel.label)，\(stage.label)"
     }
 }
