@@ -50,6 +50,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     let cpmi = CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit,
                           credentialCacheSeconds: config.cpmiCredentialCacheSeconds, logger: logger)
     cpmi.register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
+    HenanCityGateway(store: store, blobs: blobs, time: time, logger: logger).register(on: router, bodyLimit: max(config.bodyLimit, 4 << 20))
     let videoTouches = VideoTouchWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
     VideoGateway(store: store, blobs: blobs, time: time, keyLifetime: config.videoKeyLifetime, imageLimit: config.videoImageLimit, touches: videoTouches,
                  logger: logger).register(on: router, bodyLimit: config.bodyLimit)

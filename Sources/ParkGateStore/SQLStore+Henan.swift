@@ -62,7 +62,55 @@ public struct HenanCity: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey { case organ, username, createdAt, updatedAt }
 }
 
+/// A vehicle's filing (`shareVehInfo`, 车辆备案信息): what the control decision reads.
+public struct HenanVehicle: Sendable, Hashable, Encodable {
+    public var license: String
+    /// 7.1
+    public var licenseColor: String
+    /// 7.7, 7.8, 7.6, 7.12 as sent (the filing has no fuel; other sources may add it).
+    public var vehicleType, useCharacter, emissionStandard, fuelType: String?
+    public var vin, engineNo, owner, address, model, registerDate, issueDate: String?
+    /// Blob names of the driving licence and the vehicle list pictures.
+    public var drivingLicenseImage, vehicleListImage: String?
+    /// The organ that filed it.
+    public var filedBy: String
+    public var createdAt, updatedAt: Date
+
+    public init(license: String, licenseColor: String, filedBy: String, createdAt: Date, updatedAt: Date) {
+        (self.license, self.licenseColor, self.filedBy, self.createdAt, self.updatedAt) = (license, licenseColor, filedBy, createdAt, updatedAt)
+    }
+}
+
 extension SQLStore {
+    public func saveHenanVehicle(_ v: HenanVehicle) async throws {
+        try await database.execute(
+            """
+            INSERT INTO henan_vehicles (license, license_color, vehicle_type, use_character, emission_standard, fuel_type, vin, engine_no, owner,
+                address, model, register_date, issue_date, licence_image, list_image, filed_by, created_ms, updated_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (license, license_color) DO UPDATE SET vehicle_type = excluded.vehicle_type, use_character = excluded.use_character,
+                emission_standard = excluded.emission_standard, fuel_type = excluded.fuel_type, vin = excluded.vin, engine_no = excluded.engine_no,
+                owner = excluded.owner, address = excluded.address, model = excluded.model, register_date = excluded.register_date,
+                issue_date = excluded.issue_date, licence_image = excluded.licence_image, list_image = excluded.list_image,
+                filed_by = excluded.filed_by, updated_ms = excluded.updated_ms
+            """,
+            [.text(v.license), .text(v.licenseColor), SQLValue(v.vehicleType), SQLValue(v.useCharacter), SQLValue(v.emissionStandard), SQLValue(v.fuelType),
+             SQLValue(v.vin), SQLValue(v.engineNo), SQLValue(v.owner), SQLValue(v.address), SQLValue(v.model), SQLValue(v.registerDate),
+             SQLValue(v.issueDate), SQLValue(v.drivingLicenseImage), SQLValue(v.vehicleListImage), .text(v.filedBy), SQLValue(v.createdAt),
+             SQLValue(v.updatedAt)])
+    }
+
+    public func henanVehicle(license: String, color: String) async throws -> HenanVehicle? {
+        try await database.query("SELECT * FROM henan_vehicles WHERE license = ? AND license_color = ?", [.text(license), .text(color)]).first.map { row in
+            var v = HenanVehicle(license: row.text("license") ?? "", licenseColor: row.text("license_color") ?? "", filedBy: row.text("filed_by") ?? "",
+                                 createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+            (v.vehicleType, v.useCharacter, v.emissionStandard, v.fuelType) = (row.text("vehicle_type"), row.text("use_character"), row.text("emission_standard"), row.text("fuel_type"))
+            (v.vin, v.engineNo, v.owner, v.address, v.model) = (row.text("vin"), row.text("engine_no"), row.text("owner"), row.text("address"), row.text("model"))
+            (v.registerDate, v.issueDate, v.drivingLicenseImage, v.vehicleListImage) = (row.text("register_date"), row.text("issue_date"), row.text("licence_image"), row.text("list_image"))
+            return v
+        }
+    }
+
     public func saveHenanOrgan(_ organ: HenanOrgan) async throws {
         try await database.execute(
             """

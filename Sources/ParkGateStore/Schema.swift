@@ -334,6 +334,12 @@ public enum Schema {
                     PRIMARY KEY (enterprise, code))
                 """,
                 """
+                CREATE TABLE henan_vehicles (
+                    license TEXT NOT NULL, license_color TEXT NOT NULL, vehicle_type TEXT, use_character TEXT, emission_standard TEXT, fuel_type TEXT,
+                    vin TEXT, engine_no TEXT, owner TEXT, address TEXT, model TEXT, register_date TEXT, issue_date TEXT, licence_image TEXT,
+                    list_image TEXT, filed_by TEXT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (license, license_color))
+                """,
+                """
                 CREATE TABLE henan_cities (
                     organ TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, org_secret TEXT NOT NULL,
                     created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)

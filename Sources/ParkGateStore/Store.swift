@@ -103,6 +103,8 @@ public protocol Store: Sendable {
     func henanGates(enterprise: String?) async throws -> [HenanGate]
     func saveHenanCity(_ city: HenanCity) async throws
     func henanCities() async throws -> [HenanCity]
+    func saveHenanVehicle(_ vehicle: HenanVehicle) async throws
+    func henanVehicle(license: String, color: String) async throws -> HenanVehicle?
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     /// Keeps one entry of a device's log (login, unregistration, refused request).
     func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws

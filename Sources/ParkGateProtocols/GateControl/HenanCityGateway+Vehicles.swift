@@ -1,0 +1,109 @@
+import Foundation
+import ParkGateModel
+import ParkGateStore
+
+/// A JSON object's members as text (strings, or numbers as written), and nested objects.
+struct HenanFields {
+    let members: [String: Any]
+
+    init(_ members: [String: Any]) { self.members = members }
+
+    func text(_ key: String) -> String? {
+        switch members[key] {
+        case let value as String: value.trimmingCharacters(in: .whitespaces).isEmpty ? nil : value.trimmingCharacters(in: .whitespaces)
+        case let value as NSNumber: value.stringValue
+        default: nil
+        }
+    }
+
+    func object(_ key: String) -> HenanFields { HenanFields(members[key] as? [String: Any] ?? [:]) }
+}
+
+extension HenanCityGateway {
+    /// 4.1.3: the vehicle's filing, the enterprise (the organ's, when registered) and the control
+    /// decision. Control projects and blacklists reach the city platform with the provincial
+    /// methods, which are not served yet: until then no project is in force.
+    func checkVehicle(_ fields: HenanFields, organ: String, now: Date) async throws -> String {
+        let value = fields.object("value")
+        guard let license = value.text("license"), let color = value.text("licenseColor") else {
+            return Self.answer(.badRequest, reason: "value.license and value.licenseColor are required")
+        }
+        guard HenanPlateColor(code: color) != nil else { return Self.answer(.format, reason: "licenseColor \(color) is not in 7.1") }
+        let filing = try await store.henanVehicle(license: license, color: color)
+        let registered = try await store.henanEnterprise(code: organ)
+        let vehicle = ControlEngine.Vehicle(
+            plate: license, fuel: filing?.fuelType.flatMap { HenanFuelType(code: $0) }, stage: filing?.emissionStandard.flatMap { HenanEmissionStage(code: $0) },
+            type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
+        let enterprise = ControlEngine.Enterprise(
+            code: organ, industry: registered?.industry, controlType: registered?.controlType.flatMap { HenanCompanyControlType(code: $0) })
+        let decision = ControlEngine.decide(vehicle, at: enterprise, projects: [], time: now)
+        let answer = JSONText.object([
+            ("license", license), ("licenseColor", color), ("isControl", decision.code), ("fuelType", filing?.fuelType ?? ""),
+            ("emissionStandard", filing?.emissionStandard ?? ""), ("controlReason", decision.reason),
+        ])
+        return Self.answer(.ok, value: answer)
+    }
+
+    /// 4.1.2 in the envelope: the filing in `value`.
+    func fileVehicle(_ value: HenanFields, organ: String, now: Date) async throws -> String {
+        try await saveFiling(value, organ: organ, now: now)
+        return Self.answer(.ok)
+    }
+
+    /// 4.1.2 as its example prints it: flat, `accessToken` (a `getAccessToken` token) at the top,
+    /// answered `result/err/data`.
+    func flatFiling(_ fields: HenanFields, now: Date) async throws -> String {
+        func fail(_ reason: String) -> String { "{\"result\":\"fail\",\"err\":" + JSONText.quote(reason) + ",\"data\":{}}" }
+        guard let value = fields.text("accessToken") else {
+            return fail("companySecretCode is issued by enterprise registration, which this platform does not serve yet: send accessToken from getAccessToken")
+        }
+        guard let token = try await store.token(value), token.kind == "henan", token.expiresAt > now else {
+            return fail("accessToken unknown or expired (2 hours): call getAccessToken")
+        }
+        do {
+            try await saveFiling(fields, organ: token.subject, now: now)
+        } catch let failure as Failure {
+            return fail(failure.message)
+        }
+        return "{\"result\":\"success\",\"err\":\"\",\"data\":{}}"
+    }
+
+    /// Checks a filing against the code lists (952), its pictures (JPEG, at most 1 MiB; the
+    /// licence and the vehicle list may not both be missing), then stores the pictures and the filing.
+    func saveFiling(_ value: HenanFields, organ: String, now: Date) async throws {
+        guard let license = value.text("license"), let color = value.text("licenseColor") else {
+            throw Failure(code: .badRequest, message: "license and licenseColor are required")
+        }
+        guard license.count <= 14 else { throw Failure(code: .format, message: "license \(license) is longer than 14 characters") }
+        guard HenanPlateColor(code: color) != nil else { throw Failure(code: .format, message: "licenseColor \(color) is not in 7.1") }
+        let checks: [(String, (String) -> Bool, String)] = [
+            ("vehicleType", { HenanVehicleType(code: $0) != nil }, "7.7"), ("useCharacter", { HenanUseCharacter(code: $0) != nil }, "7.8"),
+            ("emissionStandard", { HenanEmissionStage(code: $0) != nil }, "7.6"), ("fuelType", { HenanFuelType(code: $0) != nil }, "7.12"),
+        ]
+        for (key, valid, table) in checks {
+            if let text = value.text(key), !valid(text) { throw Failure(code: .format, message: "\(key) \(text) is not in \(table)") }
+        }
+        var pictures: [(key: String, bytes: Data, name: String)] = []
+        for key in ["drivingLicenseImg", "drivingLicenseImg2"] {
+            guard let text = value.text(key) else { continue }
+            guard let bytes = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !bytes.isEmpty else {
+                throw Failure(code: .format, message: "\(key) is not base64")
+            }
+            guard ImageFormat.sniff(bytes) == "jpg" else { throw Failure(code: .format, message: "\(key) is not a JPEG picture") }
+            guard bytes.count <= 1 << 20 else { throw Failure(code: .format, message: "\(key) is larger than 1 MiB") }
+            pictures.append((key, bytes, BlobStore.name(of: bytes, extension: "jpg")))
+        }
+        guard !pictures.isEmpty else { throw Failure(code: .badRequest, message: "drivingLicenseImg and drivingLicenseImg2 may not both be empty") }
+        for picture in pictures { try blobs.put(picture.bytes, named: picture.name) }
+        let existing = try await store.henanVehicle(license: license, color: color)
+        var filing = HenanVehicle(license: license, licenseColor: color, filedBy: organ, createdAt: existing?.createdAt ?? now, updatedAt: now)
+        (filing.vehicleType, filing.useCharacter, filing.emissionStandard, filing.fuelType) =
+            (value.text("vehicleType"), value.text("useCharacter"), value.text("emissionStandard"), value.text("fuelType"))
+        (filing.vin, filing.engineNo, filing.owner, filing.address, filing.model) =
+            (value.text("vin"), value.text("engineNo"), value.text("onwer") ?? value.text("owner"), value.text("address"), value.text("model"))
+        (filing.registerDate, filing.issueDate) = (value.text("registerDate"), value.text("issueDate"))
+        filing.drivingLicenseImage = pictures.first { $0.key == "drivingLicenseImg" }?.name
+        filing.vehicleListImage = pictures.first { $0.key == "drivingLicenseImg2" }?.name
+        try await store.saveHenanVehicle(filing)
+    }
+}

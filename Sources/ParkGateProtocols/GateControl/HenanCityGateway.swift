@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import Logging
+import ParkGateModel
+import ParkGateStore
+
+/// The Henan city platform's interfaces for enterprises' gate systems (section 4.1), under
+/// `/ysgk/restapi/transportControl/`: the `organ`/`ipctype`/`access_token`/`value` envelope,
+/// answered `{"code","status",…}` with section 2.6's codes. Served so far: `getAccessToken`,
+/// `getCheckVehicle` and `shareVehInfo` (also in its flat form, answered `result/err/data`).
+public struct HenanCityGateway: Sendable {
+    let store: any Store
+    let blobs: BlobStore
+    let time: ChinaTime
+    let tokenLifetime: TimeInterval
+    let logger: Logger
+
+    public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), tokenLifetime: TimeInterval = 7200, logger: Logger) {
+        (self.store, self.blobs, self.time, self.tokenLifetime, self.logger) = (store, blobs, time, tokenLifetime, logger)
+    }
+
+    /// Table A.4, the codes these interfaces give.
+    public enum Code: String, Sendable {
+        case ok = "200", badRequest = "400", unauthorized = "401", forbidden = "403", notFound = "404", serverError = "500", format = "952"
+
+        var status: String {
+            switch self {
+            case .ok: "服务器已成功处理了请求"
+            case .badRequest: "服务器不理解请求的语法"
+            case .unauthorized: "请求要求身份验证"
+            case .forbidden: "服务器拒绝请求"
+            case .notFound: "服务器找不到请求的网页"
+            case .serverError: "服务器遭遇异常阻止了当前请求的执行"
+            case .format: "格式校验失败"
+            }
+        }
+    }
+
+    struct Failure: Error {
+        let code: Code
+        let message: String
+    }
+
+    /// `{"code","status"[,members]}`; a refusal's status carries the reason after the document's text.
+    static func answer(_ code: Code, reason: String? = nil, _ members: [(String, String)] = [], value: String? = nil) -> String {
+        var text = "{\"code\":\"\(code.rawValue)\",\"status\":" + JSONText.quote(code.status + (reason.map { "：" + $0 } ?? ""))
+        for (key, member) in members { text += "," + JSONText.quote(key) + ":" + JSONText.quote(member) }
+        if let value { text += ",\"value\":" + value }
+        return text + "}"
+    }
+
+    /// Which endpoint serves each interface of table 3.1.
+    static let endpoints: [String: String] = [
+        "getAccessToken": "get_data", "getCheckVehicle": "get_data", "shareVehInfo": "put_data", "shareDrivingRecord": "put_data",
+        "sharePhotoInfo": "put_file", "shareGoodsRecord": "put_data", "shareInnerVehInfo": "put_data", "shareInnerMHYElec": "put_data",
+    ]
+    static let served: Set<String> = ["getAccessToken", "getCheckVehicle", "shareVehInfo"]
+
+    public func register<Context: RequestContext>(on router: Router<Context>, bodyLimit: Int) {
+        for endpoint in ["get_data", "put_data"] {
+            router.post(RouterPath("/ysgk/restapi/transportControl/\(endpoint)")) { request, _ -> Response in
+                let bytes: [UInt8]
+                do {
+                    bytes = try await HTTPExchange.read(request, limit: bodyLimit)
+                } catch is HTTPExchange.TooLarge {
+                    return HTTPExchange.tooLargeResponse(limit: bodyLimit)
+                }
+                return HTTPExchange.json(try await handle(endpoint: endpoint, body: bytes, now: Date()))
+            }
+        }
+    }
+
+    func handle(endpoint: String, body: [UInt8], now: Date) async throws -> String {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+            return Self.answer(.badRequest, reason: "the body is not a JSON object")
+        }
+        let fields = HenanFields(object)
+        // The filing interfaces' flat form (README "Known defects"): no envelope, answered result/err/data.
+        if fields.text("ipctype") == nil, endpoint == "put_data", fields.text("accessToken") != nil || fields.text("companySecretCode") != nil {
+            return try await flatFiling(fields, now: now)
+        }
+        guard let ipctype = fields.text("ipctype") else { return Self.answer(.badRequest, reason: "ipctype is required") }
+        guard let home = Self.endpoints[ipctype] else { return Self.answer(.notFound, reason: "unknown ipctype \(ipctype)") }
+        guard home == endpoint else { return Self.answer(.notFound, reason: "\(ipctype) is served at \(home), not \(endpoint)") }
+        guard Self.served.contains(ipctype) else { return Self.answer(.notFound, reason: "\(ipctype) is not served by this platform yet") }
+        do {
+            switch ipctype {
+            case "getAccessToken": return try await accessToken(fields, now: now)
+            case "getCheckVehicle": return try await checkVehicle(fields, organ: try await authorise(fields, now: now), now: now)
+            default: return try await fileVehicle(fields.object("value"), organ: try await authorise(fields, now: now), now: now)
+            }
+        } catch let failure as Failure {
+            return Self.answer(failure.code, reason: failure.message)
+        }
+    }
+
+    /// 4.1.1: `organ`, `username`, `password` → a 2-hour `access_token` and the server time.
+    func accessToken(_ fields: HenanFields, now: Date) async throws -> String {
+        guard let organ = fields.text("organ"), let username = fields.text("username"), let password = fields.text("password") else {
+            return Self.answer(.badRequest, reason: "organ, username and password are required")
+        }
+        guard let account = try await store.henanOrgan(organ), account.username == username, PasswordHash.verify(password, against: account.passwordHash) else {
+            return Self.answer(.unauthorized, reason: "unknown organ or wrong username or password")
+        }
+        let token = SecureToken.hex()
+        try await store.insertToken(TokenRecord(token: token, kind: "henan", subject: organ, issuedAt: now, expiresAt: now.addingTimeInterval(tokenLifetime)))
+        return Self.answer(.ok, [("access_token", token), ("datetime", time.formatDashed(now))])
+    }
+
+    /// The envelope's token: 401 missing, unknown or expired; 403 another organ's.
+    func authorise(_ fields: HenanFields, now: Date) async throws -> String {
+        guard let organ = fields.text("organ") else { throw Failure(code: .badRequest, message: "organ is required") }
+        guard let value = fields.text("access_token") else { throw Failure(code: .unauthorized, message: "access_token is required: call getAccessToken") }
+        guard let token = try await store.token(value), token.kind == "henan", token.expiresAt > now else {
+            throw Failure(code: .unauthorized, message: "access_token unknown or expired (2 hours): call getAccessToken")
+        }
+        guard token.subject == organ else { throw Failure(code: .forbidden, message: "the access_token belongs to another organ") }
+        return organ
+    }
+}

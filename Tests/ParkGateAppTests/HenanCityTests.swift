@@ -1,0 +1,107 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import ParkGateApp
+import ParkGateModel
+import ParkGateTestSupport
+import Testing
+
+/// The Henan city platform's first interfaces over real HTTP: tokens, vehicle filings and the
+/// vehicle check, with section 2.6's codes.
+@Suite(.timeLimit(.minutes(3))) struct HenanCityTests {
+    static let base = "/ysgk/restapi/transportControl/"
+    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01]).base64EncodedString()
+
+    static func run(_ body: @Sendable (TestServer) async throws -> Void) async throws {
+        try await TestServer.run { server in
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                let registry = HenanRegistry(store: store)
+                _ = try await registry.saveOrgan(organ: "4110020001", username: "test", password: "123")
+                _ = try await registry.saveOrgan(organ: "4110020002", username: "other", password: "456")
+                _ = try await registry.saveEnterprise(code: "4110020001", name: "许昌焦化", industry: "4", subIndustry: nil, controlType: "2")
+            }
+            try await body(server)
+        }
+    }
+
+    static func call(_ server: TestServer, _ endpoint: String, _ json: [String: Any]) async throws -> [String: Any] {
+        try await raw(server, endpoint, String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self))
+    }
+
+    static func raw(_ server: TestServer, _ endpoint: String, _ body: String) async throws -> [String: Any] {
+        let response = try await server.client.execute(uri: base + endpoint, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+        #expect(response.status == .ok)
+        return try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    static func token(_ server: TestServer, organ: String = "4110020001", user: String = "test", password: String = "123") async throws -> String {
+        let answer = try await call(server, "get_data", ["organ": organ, "ipctype": "getAccessToken", "username": user, "password": password])
+        #expect(answer["code"] as? String == "200", "\(answer)")
+        return try #require(answer["access_token"] as? String)
+    }
+
+    static func check(_ server: TestServer, _ token: String, license: String = "豫K12345", color: String = "1", organ: String = "4110020001") async throws -> [String: Any] {
+        try await call(server, "get_data", ["organ": organ, "ipctype": "getCheckVehicle", "access_token": token, "value": ["license": license, "licenseColor": color]])
+    }
+
+    @Test func tokensAndTheCodesOfTheEnvelope() async throws {
+        try await Self.run { server in
+            let wrong = try await Self.call(server, "get_data", ["organ": "4110020001", "ipctype": "getAccessToken", "username": "test", "password": "nope"])
+            #expect(wrong["code"] as? String == "401" && wrong["access_token"] == nil)
+            let answer = try await Self.call(server, "get_data", ["organ": "4110020001", "ipctype": "getAccessToken", "username": "test", "password": "123"])
+            let token = try #require(answer["access_token"] as? String)
+            #expect(token.count == 32 && token.allSatisfy(\.isHexDigit) && (answer["datetime"] as? String).flatMap { ChinaTime().parseDashed($0) } != nil, "\(answer)")
+
+            #expect(try await Self.raw(server, "get_data", "{not json")["code"] as? String == "400")
+            #expect(try await Self.call(server, "get_data", ["organ": "4110020001"])["code"] as? String == "400", "no ipctype")
+            #expect(try await Self.call(server, "get_data", ["organ": "4110020001", "ipctype": "nope", "access_token": token])["code"] as? String == "404")
+            let misplaced = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "getCheckVehicle", "access_token": token])
+            #expect(misplaced["code"] as? String == "404" && (misplaced["status"] as? String)?.contains("get_data") == true)
+            let later = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareDrivingRecord", "access_token": token])
+            #expect(later["code"] as? String == "404" && (later["status"] as? String)?.contains("not served by this platform yet") == true)
+            #expect(try await Self.check(server, "")["code"] as? String == "401", "no token")
+            #expect(try await Self.check(server, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")["code"] as? String == "401", "unknown token")
+            #expect(try await Self.check(server, token, organ: "4110020002")["code"] as? String == "403", "another organ's token")
+            #expect(try await Self.call(server, "get_data", ["organ": "4110020001", "ipctype": "getCheckVehicle", "access_token": token, "value": [:]])["code"] as? String == "400")
+            #expect(try await Self.check(server, token, color: "9")["code"] as? String == "952")
+            // A vehicle nobody filed: nothing is known, and no control project is in force.
+            let unknown = try #require(try await Self.check(server, token)["value"] as? [String: Any])
+            #expect(unknown["isControl"] as? String == "0" && unknown["fuelType"] as? String == "" && unknown["license"] as? String == "豫K12345", "\(unknown)")
+        }
+    }
+
+    @Test func vehicleFilingsInTheEnvelopeAndFlat() async throws {
+        try await Self.run { server in
+            let token = try await Self.token(server)
+            func file(_ value: [String: Any]) async throws -> [String: Any] {
+                try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareVehInfo", "access_token": token, "value": value])
+            }
+            let filing: [String: Any] = ["license": "豫K12345", "licenseColor": "1", "vehicleType": "H11", "vin": "LZZ1234", "useCharacter": "F",
+                                         "onwer": "许昌运输公司", "emissionStandard": "4", "drivingLicenseImg": Self.jpeg]
+            #expect(try await file(filing)["code"] as? String == "200")
+            let checked = try #require(try await Self.check(server, token)["value"] as? [String: Any])
+            #expect(checked["emissionStandard"] as? String == "4" && checked["isControl"] as? String == "0", "\(checked)")
+            // Refused with the code and the reason; nothing changes.
+            for (change, code, reason) in [(["vehicleType": "XYZ"], "952", "7.7"), (["emissionStandard": "9"], "952", "7.6"),
+                                           (["drivingLicenseImg": Data("\u{89}PNG\r\n".utf8).base64EncodedString()], "952", "not a JPEG"),
+                                           (["drivingLicenseImg": ""], "400", "may not both be empty"), (["license": ""], "400", "required")] {
+                var bad = filing
+                for (key, value) in change { bad[key] = value }
+                let answer = try await file(bad)
+                #expect(answer["code"] as? String == code && (answer["status"] as? String)?.contains(reason) == true, "\(change): \(answer)")
+            }
+            // The example's flat form, answered result/err/data.
+            var flat = filing
+            flat["accessToken"] = token
+            flat["emissionStandard"] = "6"
+            let flatAnswer = try await Self.call(server, "put_data", flat)
+            #expect(flatAnswer["result"] as? String == "success", "\(flatAnswer)")
+            #expect((try await Self.check(server, token)["value"] as? [String: Any])?["emissionStandard"] as? String == "6")
+            let secret = try await Self.call(server, "put_data", ["companySecretCode": "X", "license": "豫K1"])
+            #expect(secret["result"] as? String == "fail" && (secret["err"] as? String)?.contains("accessToken") == true)
+            #expect(try await Self.call(server, "put_data", ["accessToken": "nope", "license": "豫K1"])["result"] as? String == "fail")
+        }
+    }
+}
