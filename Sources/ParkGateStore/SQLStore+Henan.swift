@@ -81,7 +81,53 @@ public struct HenanVehicle: Sendable, Hashable, Encodable {
     }
 }
 
+/// A heavy-pollution control project (重污染应急管控方案) as the city runs it (4.2.22–4.2.24).
+public struct HenanProject: Sendable, Hashable, Encodable {
+    public var code, name: String
+    /// 7.18, 7.19, `controlType` (1 industries, 2 control types, 3 both), 7.20.
+    public var level, area, scope, strategy: String
+    /// 7.16 industries and 7.21 control types it covers.
+    public var industries, companyTypes: [String]
+    public var start: Date
+    /// `controlEndTime`, nil when open-ended; `closedAt` when it was closed early.
+    public var end, closedAt: Date?
+    public var remark: String?
+    public var createdAt, updatedAt: Date
+
+    public init(code: String, name: String, level: String, area: String, scope: String, strategy: String, industries: [String], companyTypes: [String],
+                start: Date, end: Date?, closedAt: Date? = nil, remark: String? = nil, createdAt: Date, updatedAt: Date) {
+        (self.code, self.name, self.level, self.area, self.scope, self.strategy) = (code, name, level, area, scope, strategy)
+        (self.industries, self.companyTypes, self.start, self.end, self.closedAt, self.remark) = (industries, companyTypes, start, end, closedAt, remark)
+        (self.createdAt, self.updatedAt) = (createdAt, updatedAt)
+    }
+}
+
 extension SQLStore {
+    public func saveHenanProject(_ p: HenanProject) async throws {
+        try await database.execute(
+            """
+            INSERT INTO henan_projects (code, name, level, area, scope, strategy, industries, company_types, start_ms, end_ms, closed_ms, remark, created_ms, updated_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, area = excluded.area, scope = excluded.scope,
+                strategy = excluded.strategy, industries = excluded.industries, company_types = excluded.company_types, start_ms = excluded.start_ms,
+                end_ms = excluded.end_ms, closed_ms = excluded.closed_ms, remark = excluded.remark, updated_ms = excluded.updated_ms
+            """,
+            [.text(p.code), .text(p.name), .text(p.level), .text(p.area), .text(p.scope), .text(p.strategy), .text(p.industries.joined(separator: ",")),
+             .text(p.companyTypes.joined(separator: ",")), SQLValue(p.start), SQLValue(p.end), SQLValue(p.closedAt), SQLValue(p.remark),
+             SQLValue(p.createdAt), SQLValue(p.updatedAt)])
+    }
+
+    public func henanProjects() async throws -> [HenanProject] {
+        try await database.query("SELECT * FROM henan_projects ORDER BY start_ms DESC, code").map { row in
+            func list(_ column: String) -> [String] { (row.text(column) ?? "").split(separator: ",").map(String.init) }
+            return HenanProject(
+                code: row.text("code") ?? "", name: row.text("name") ?? "", level: row.text("level") ?? "", area: row.text("area") ?? "",
+                scope: row.text("scope") ?? "", strategy: row.text("strategy") ?? "", industries: list("industries"), companyTypes: list("company_types"),
+                start: row.date("start_ms") ?? .distantPast, end: row.date("end_ms"), closedAt: row.date("closed_ms"), remark: row.text("remark"),
+                createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+
     public func saveHenanVehicle(_ v: HenanVehicle) async throws {
         try await database.execute(
             """

@@ -340,6 +340,12 @@ public enum Schema {
                     list_image TEXT, filed_by TEXT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (license, license_color))
                 """,
                 """
+                CREATE TABLE henan_projects (
+                    code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, area TEXT NOT NULL, scope TEXT NOT NULL, strategy TEXT NOT NULL,
+                    industries TEXT NOT NULL, company_types TEXT NOT NULL, start_ms BIGINT NOT NULL, end_ms BIGINT, closed_ms BIGINT, remark TEXT,
+                    created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)
+                """,
+                """
                 CREATE TABLE henan_cities (
                     organ TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, org_secret TEXT NOT NULL,
                     created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)

@@ -105,6 +105,8 @@ public protocol Store: Sendable {
     func henanCities() async throws -> [HenanCity]
     func saveHenanVehicle(_ vehicle: HenanVehicle) async throws
     func henanVehicle(license: String, color: String) async throws -> HenanVehicle?
+    func saveHenanProject(_ project: HenanProject) async throws
+    func henanProjects() async throws -> [HenanProject]
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     /// Keeps one entry of a device's log (login, unregistration, refused request).
     func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws

@@ -152,3 +152,80 @@ struct CityCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct ControlProjectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "control-project", abstract: "Henan city platform: heavy-pollution control projects (重污染应急管控方案) the gate checks apply.",
+        subcommands: [Run.self, Close.self, List.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a control project (works while the server runs; prints its code).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Name (controlProject).") var name: String
+        @Option(help: "Level 7.18: 1 yellow, 2 orange, 3 red, 4 other.") var level: String
+        @Option(help: "Area 7.19: 1 whole city, 2 diesel-truck ban zone.") var area: String = "1"
+        @Option(help: "controlType: 1 by industry, 2 by enterprise control type, 3 both.") var scope: String
+        @Option(help: "Industries 7.16, comma-separated.") var industries: String = ""
+        @Option(name: .customLong("company-types"), help: "Enterprise control types 7.21, comma-separated.") var companyTypes: String = ""
+        @Option(help: "Strategy 7.20 (1–7).") var strategy: String
+        @Option(help: "Start, yyyy-MM-dd HH:mm:ss (default now).") var start: String?
+        @Option(help: "Expected end, yyyy-MM-dd HH:mm:ss.") var end: String?
+        @Option(help: "Remark.") var remark: String?
+
+        func run() async throws {
+            let time = ChinaTime()
+            func instant(_ text: String?, _ name: String) throws -> Date? {
+                guard let text else { return nil }
+                guard let date = time.parseDashed(text) else { throw ValidationError("--\(name) takes yyyy-MM-dd HH:mm:ss") }
+                return date
+            }
+            let (from, to) = (try instant(start, "start") ?? Date(), try instant(end, "end"))
+            let list: @Sendable (String) -> [String] = { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            let project = try await withHenanRegistry(store) { store, _ in
+                do {
+                    let project = try await HenanProjectBook(store: store).run(
+                        name: name, level: level, area: area, scope: scope, industries: list(industries), companyTypes: list(companyTypes),
+                        strategy: strategy, start: from, end: to, remark: remark)
+                    try await AuditLog(store: store).record(cliUser(), "control-project.run", target: "control-project:\(project.code)", after: project, channel: "cli")
+                    return project
+                } catch let invalid as HenanProjectBook.Invalid {
+                    throw ValidationError(invalid.description)
+                }
+            }
+            print("control project \(project.code) \(project.name): \(HenanControlStrategy(code: project.strategy)?.label ?? project.strategy)")
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a control project now.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The project's code.") var code: String
+
+        func run() async throws {
+            let project = try await withHenanRegistry(store) { store, _ in
+                do {
+                    let project = try await HenanProjectBook(store: store).close(code: code)
+                    try await AuditLog(store: store).record(cliUser(), "control-project.close", target: "control-project:\(code)", after: project, channel: "cli")
+                    return project
+                } catch let invalid as HenanProjectBook.Invalid {
+                    throw ValidationError(invalid.description)
+                }
+            }
+            print("control project \(project.code) closed")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the control projects, newest first.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let time = ChinaTime()
+            for p in try await withHenanRegistry(store, { store, _ in try await store.henanProjects() }) {
+                print([p.code, p.name, p.level, p.area, p.scope, p.strategy, p.industries.joined(separator: ","), p.companyTypes.joined(separator: ","),
+                       time.formatDashed(p.start), p.end.map(time.formatDashed) ?? "", p.closedAt.map { "closed " + time.formatDashed($0) } ?? "open"]
+                    .joined(separator: "\t"))
+            }
+        }
+    }
+}

@@ -196,6 +196,17 @@ import Testing
             #expect(refused.status != 0 && refused.output.contains(reason), "\(arguments): \(refused.output)")
         }
         #expect(try Self.run(["enterprise", "list"] + data).output.split(separator: "\n").count == 1)
+        // A control project from the CLI: run, listed, closed; refused with the reason when its codes are wrong.
+        let run = try Self.run(["control-project", "run"] + data + ["--name", "应急", "--level", "2", "--scope", "1", "--industries", "4", "--strategy", "2"])
+        #expect(run.status == 0 && run.output.contains("禁行国四及以下重型柴油（燃气）车通行"), "\(run.output)")
+        let code = try #require(run.output.split(separator: " ").dropFirst(2).first.map(String.init))
+        #expect(try Self.run(["control-project", "list"] + data).output.contains("\(code)\t应急\t2\t1\t1\t2\t4\t"))
+        #expect(try Self.run(["control-project", "close"] + data + ["--code", code]).output.contains("closed"))
+        #expect(try Self.run(["control-project", "list"] + data).output.contains("closed "))
+        let noIndustries = try Self.run(["control-project", "run"] + data + ["--name", "x", "--level", "2", "--scope", "1", "--strategy", "2"])
+        #expect(noIndustries.status != 0 && noIndustries.output.contains("needs the industries"), "\(noIndustries.output)")
+        let badStrategy = try Self.run(["control-project", "run"] + data + ["--name", "x", "--level", "2", "--scope", "2", "--company-types", "1", "--strategy", "8"])
+        #expect(badStrategy.status != 0 && badStrategy.output.contains("7.20"))
     }
 }
 

@@ -104,4 +104,30 @@ import Testing
             #expect(try await Self.call(server, "put_data", ["accessToken": "nope", "license": "豫K1"])["result"] as? String == "fail")
         }
     }
+
+    /// The gate check applies the control projects the city runs: a 国Ⅳ heavy diesel truck at a
+    /// coking plant is stopped while an orange project bans 国Ⅳ and below, and passes once it closes.
+    @Test func theCheckAppliesTheProjectsInForce() async throws {
+        try await Self.run { server in
+            let token = try await Self.token(server)
+            let filing: [String: Any] = ["license": "豫K12345", "licenseColor": "1", "vehicleType": "H11", "emissionStandard": "4", "fuelType": "B",
+                                         "drivingLicenseImg": Self.jpeg]
+            #expect(try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareVehInfo", "access_token": token, "value": filing])["code"] as? String == "200")
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            let project = try await platform.withReadyStore { store in
+                try await HenanProjectBook(store: store).run(
+                    name: "秋冬季重污染应急", level: "2", area: "1", scope: "1", industries: ["4"], companyTypes: [], strategy: "2",
+                    start: Date().addingTimeInterval(-60), end: nil, remark: nil)
+            }
+            let stopped = try #require(try await Self.check(server, token)["value"] as? [String: Any])
+            #expect(stopped["isControl"] as? String == "1" && stopped["fuelType"] as? String == "B", "\(stopped)")
+            #expect(stopped["controlReason"] as? String == "管控方案「秋冬季重污染应急」（橙色，禁行国四及以下重型柴油（燃气）车通行）：重型普通货车，柴油，国Ⅳ")
+            // Another organ's enterprise is not registered in industry 4: the project does not cover it.
+            let other = try await Self.token(server, organ: "4110020002", user: "other", password: "456")
+            #expect((try await Self.check(server, other, organ: "4110020002")["value"] as? [String: Any])?["isControl"] as? String == "0")
+            try await platform.withReadyStore { store in _ = try await HenanProjectBook(store: store).close(code: project.code) }
+            #expect((try await Self.check(server, token)["value"] as? [String: Any])?["isControl"] as? String == "0", "closed: no longer in force")
+        }
+    }
 }
+

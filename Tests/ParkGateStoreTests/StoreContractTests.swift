@@ -312,6 +312,17 @@ extension Backend: CustomTestStringConvertible {
             #expect(try await store.henanGates(enterprise: nil).count == 2)
             try await store.saveHenanCity(HenanCity(organ: "4110000000", username: "xc", passwordHash: "h", orgSecret: "S", createdAt: t, updatedAt: t))
             #expect(try await store.henanCities().map(\.orgSecret) == ["S"])
+            var project = HenanProject(code: "CP1", name: "应急", level: "2", area: "1", scope: "3", strategy: "6", industries: ["4", "15"],
+                                       companyTypes: ["1"], start: t, end: t.addingTimeInterval(86_400), createdAt: t, updatedAt: t)
+            try await store.saveHenanProject(project)
+            project.closedAt = t.addingTimeInterval(3600)
+            try await store.saveHenanProject(project)
+            #expect(try await store.henanProjects() == [project])
+            var filing = HenanVehicle(license: "豫K12345", licenseColor: "1", filedBy: "4110020001", createdAt: t, updatedAt: t)
+            (filing.vehicleType, filing.emissionStandard, filing.owner) = ("H11", "4", "it's \"quoted\"")
+            try await store.saveHenanVehicle(filing)
+            #expect(try await store.henanVehicle(license: "豫K12345", color: "1") == filing)
+            #expect(try await store.henanVehicle(license: "豫K12345", color: "0") == nil)
         }
     }
 }

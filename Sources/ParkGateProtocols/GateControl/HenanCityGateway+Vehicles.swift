@@ -20,9 +20,8 @@ struct HenanFields {
 }
 
 extension HenanCityGateway {
-    /// 4.1.3: the vehicle's filing, the enterprise (the organ's, when registered) and the control
-    /// decision. Control projects and blacklists reach the city platform with the provincial
-    /// methods, which are not served yet: until then no project is in force.
+    /// 4.1.3: the vehicle's filing, the enterprise (the organ's, when registered), the control
+    /// projects the city runs (`parkgate control-project run`) and the control decision.
     func checkVehicle(_ fields: HenanFields, organ: String, now: Date) async throws -> String {
         let value = fields.object("value")
         guard let license = value.text("license"), let color = value.text("licenseColor") else {
@@ -36,7 +35,7 @@ extension HenanCityGateway {
             type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
         let enterprise = ControlEngine.Enterprise(
             code: organ, industry: registered?.industry, controlType: registered?.controlType.flatMap { HenanCompanyControlType(code: $0) })
-        let decision = ControlEngine.decide(vehicle, at: enterprise, projects: [], time: now)
+        let decision = ControlEngine.decide(vehicle, at: enterprise, projects: try await store.henanProjects().compactMap(ControlEngine.Project.init), time: now)
         let answer = JSONText.object([
             ("license", license), ("licenseColor", color), ("isControl", decision.code), ("fuelType", filing?.fuelType ?? ""),
             ("emissionStandard", filing?.emissionStandard ?? ""), ("controlReason", decision.reason),
