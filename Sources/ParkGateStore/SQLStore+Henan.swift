@@ -147,14 +147,24 @@ extension SQLStore {
     }
 
     public func henanVehicle(license: String, color: String) async throws -> HenanVehicle? {
-        try await database.query("SELECT * FROM henan_vehicles WHERE license = ? AND license_color = ?", [.text(license), .text(color)]).first.map { row in
-            var v = HenanVehicle(license: row.text("license") ?? "", licenseColor: row.text("license_color") ?? "", filedBy: row.text("filed_by") ?? "",
-                                 createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
-            (v.vehicleType, v.useCharacter, v.emissionStandard, v.fuelType) = (row.text("vehicle_type"), row.text("use_character"), row.text("emission_standard"), row.text("fuel_type"))
-            (v.vin, v.engineNo, v.owner, v.address, v.model) = (row.text("vin"), row.text("engine_no"), row.text("owner"), row.text("address"), row.text("model"))
-            (v.registerDate, v.issueDate, v.drivingLicenseImage, v.vehicleListImage) = (row.text("register_date"), row.text("issue_date"), row.text("licence_image"), row.text("list_image"))
-            return v
-        }
+        try await database.query("SELECT * FROM henan_vehicles WHERE license = ? AND license_color = ?", [.text(license), .text(color)]).first.map(Self.henanVehicle)
+    }
+
+    /// Filings, newest first, of one plate or all.
+    public func henanVehicles(plate: String?, limit: Int) async throws -> [HenanVehicle] {
+        var filter = Filter()
+        filter.equal("license", plate)
+        return try await database.query("SELECT * FROM henan_vehicles \(filter.sql) ORDER BY updated_ms DESC LIMIT ?", filter.binds + [.int(Int64(limit))])
+            .map(Self.henanVehicle)
+    }
+
+    static func henanVehicle(_ row: SQLRow) -> HenanVehicle {
+        var v = HenanVehicle(license: row.text("license") ?? "", licenseColor: row.text("license_color") ?? "", filedBy: row.text("filed_by") ?? "",
+                             createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        (v.vehicleType, v.useCharacter, v.emissionStandard, v.fuelType) = (row.text("vehicle_type"), row.text("use_character"), row.text("emission_standard"), row.text("fuel_type"))
+        (v.vin, v.engineNo, v.owner, v.address, v.model) = (row.text("vin"), row.text("engine_no"), row.text("owner"), row.text("address"), row.text("model"))
+        (v.registerDate, v.issueDate, v.drivingLicenseImage, v.vehicleListImage) = (row.text("register_date"), row.text("issue_date"), row.text("licence_image"), row.text("list_image"))
+        return v
     }
 
     public func saveHenanOrgan(_ organ: HenanOrgan) async throws {

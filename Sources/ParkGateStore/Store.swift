@@ -105,6 +105,7 @@ public protocol Store: Sendable {
     func henanCities() async throws -> [HenanCity]
     func saveHenanVehicle(_ vehicle: HenanVehicle) async throws
     func henanVehicle(license: String, color: String) async throws -> HenanVehicle?
+    func henanVehicles(plate: String?, limit: Int) async throws -> [HenanVehicle]
     func saveHenanProject(_ project: HenanProject) async throws
     func henanProjects() async throws -> [HenanProject]
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]

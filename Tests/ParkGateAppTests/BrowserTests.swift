@@ -1,6 +1,8 @@
 import Foundation
+import ParkGateApp
 import ParkGateClient
 import ParkGateModel
+import ParkGateTestSupport
 import Testing
 
 /// The console in a real browser (headless Chromium over WebDriver) against the real server.
@@ -290,4 +292,48 @@ import Testing
             await driver.quit()
         }
     }
+
+    /// The Henan registry in the console: enterprises with gates, a control project closed from
+    /// the console (the gate check lets the truck through again), filed vehicles; in English too.
+    @Test func gateControlInTheConsole() async throws {
+        try await HenanCityTests.run { server in
+            let token = try await HenanCityTests.token(server)
+            let filing: [String: Any] = ["license": "豫K12345", "licenseColor": "1", "vehicleType": "H11", "emissionStandard": "4", "fuelType": "B",
+                                         "onwer": "许昌运输公司", "drivingLicenseImg": HenanCityTests.jpeg]
+            #expect(try await HenanCityTests.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareVehInfo", "access_token": token, "value": filing])["code"] as? String == "200")
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                _ = try await HenanRegistry(store: store).saveGate(enterprise: "4110020001", code: "01", type: "C")
+                _ = try await HenanProjectBook(store: store).run(name: "秋冬季应急", level: "2", area: "1", scope: "1", industries: ["4"], companyTypes: [],
+                                                                 strategy: "2", start: Date().addingTimeInterval(-60), end: nil, remark: nil)
+            }
+            #expect((try await HenanCityTests.check(server, token)["value"] as? [String: Any])?["isControl"] as? String == "1")
+            let site = "http://127.0.0.1:\(server.port)"
+            let driver = try await WebDriver(port: try CLITests.freePort())
+            do {
+                try await driver.open(site + "/henan/enterprises")
+                #expect(try await driver.signIn("admin"), "signed in")
+                let enterprises = try await driver.text("#list")
+                #expect(enterprises.contains("许昌焦化") && enterprises.contains("4 焦化") && enterprises.contains("01 双向出入口") && enterprises.contains("B 级"), "\(enterprises)")
+                try await driver.open(site + "/henan/projects")
+                let projects = try await driver.text("#list")
+                #expect(projects.contains("秋冬季应急") && projects.contains("橙色") && projects.contains("管控中") && projects.contains("焦化"), "\(projects)")
+                if let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"] { try await driver.screenshot(to: shots + "/henan-projects.png") }
+                try await driver.click("#list button.close")
+                #expect(try await driver.wait(5) { try await driver.text("#list").contains("已关闭") })
+                #expect((try await HenanCityTests.check(server, token)["value"] as? [String: Any])?["isControl"] as? String == "0", "closed from the console")
+                try await driver.open(site + "/henan/vehicles")
+                let vehicles = try await driver.text("#list")
+                #expect(vehicles.contains("豫K12345") && vehicles.contains("重型普通货车") && vehicles.contains("国Ⅳ") && vehicles.contains("柴油"), "\(vehicles)")
+                try await driver.click("#lang")
+                #expect(try await driver.wait(5) { try await driver.source.contains("Filed vehicles") })
+                try await driver.click("#lang")
+            } catch {
+                await driver.quit()
+                throw error
+            }
+            await driver.quit()
+        }
+    }
 }
+

@@ -83,6 +83,7 @@ struct Console: Sendable {
         registerDownlinkPages(on: pages)
         registerVideoPages(on: pages)
         registerVideoLedgerPages(on: pages)
+        registerGateControlPages(on: pages)
         registerAdminPages(on: pages)
     }
 
@@ -110,6 +111,7 @@ struct Console: Sendable {
                 ("/downlink", "downlink", .read), ("/blacklist", "blacklist", .read),
                 ("/video/captures", "videoCaptures", .read), ("/video/devices", "videoDevices", .read), ("/video/availability", "videoAvailability", .read),
                 ("/video/logs", "videoLogs", .read),
+                ("/henan/enterprises", "henanEnterprises", .read), ("/henan/projects", "henanProjects", .read), ("/henan/vehicles", "henanVehicles", .read),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),

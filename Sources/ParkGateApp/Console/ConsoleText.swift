@@ -88,6 +88,12 @@ enum ConsoleText {
         "deviceStatus": ("档案状态", "Ledger status"), "deviceStatus.active": ("启用", "active"), "deviceStatus.retired": ("已停用", "retired"),
         "logKind.authenticate": ("注册认证", "logged in"), "logKind.unregister": ("注销", "unregistered"), "logKind.error": ("请求被拒", "refused request"),
         "logKind.online": ("上线", "online"), "logKind.offline": ("离线（保活超时）", "offline (keep-alive gap)"),
+        "henanEnterprises": ("门禁企业", "Gate-control enterprises"), "henanProjects": ("管控方案", "Control projects"),
+        "henanVehicles": ("车辆备案", "Filed vehicles"), "industry": ("行业", "Industry"), "subIndustry": ("子行业", "Sub-industry"),
+        "companyControlType": ("企业管控类型", "Control type"), "gates": ("道闸", "Gates"), "controlArea": ("管控区域", "Area"),
+        "controlStrategy": ("管控策略", "Strategy"), "covers": ("管控行业/企业类型", "Industries / control types"),
+        "projectInForce": ("管控中", "in force"), "projectNotInForce": ("未生效", "not in force"), "projectClosed": ("已关闭", "closed"),
+        "emissionStage": ("排放阶段", "Emission stage"), "fuel": ("燃料", "Fuel"), "filedBy": ("报送单位", "Filed by"),
         "installedHelp": ("yyyy-MM-dd", "yyyy-MM-dd"), "videoAreas": ("视频区域", "Video areas"),
         "videoAreasHelp": ("国标编码前 2/4/6/8 位，逗号分隔，如 350203", "leading 2/4/6/8 digits of GB/T 28181 ids, comma-separated, e.g. 350203"), "idHelp": ("20 位国标编码（GB/T 28181）", "20-digit GB/T 28181 id"),
     ]
