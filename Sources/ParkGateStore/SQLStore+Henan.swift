@@ -81,6 +81,33 @@ public struct HenanVehicle: Sendable, Hashable, Encodable {
     }
 }
 
+/// A vehicle through an enterprise's gate (`shareDrivingRecord`), with the control decision in
+/// force at its passing time.
+public struct HenanPassage: Sendable, Hashable, Encodable {
+    /// 6.4 serial number: the idempotency key.
+    public var lsh: String
+    public var organ, enterprise: String
+    public var enterpriseName: String?
+    public var gate, license, licenseColor: String
+    /// `tgzt` 1 进门 (true) / 2 出门.
+    public var entering: Bool
+    public var passedFrom: Date
+    public var passedTo: Date?
+    /// `bgzt` 1: the barrier lifted (the vehicle went through).
+    public var barrierLifted: Bool
+    public var isControl: Bool
+    public var controlReason: String
+    public var project: String?
+    public var receivedAt: Date
+
+    public init(lsh: String, organ: String, enterprise: String, enterpriseName: String?, gate: String, license: String, licenseColor: String, entering: Bool,
+                passedFrom: Date, passedTo: Date?, barrierLifted: Bool, isControl: Bool, controlReason: String, project: String?, receivedAt: Date) {
+        (self.lsh, self.organ, self.enterprise, self.enterpriseName, self.gate) = (lsh, organ, enterprise, enterpriseName, gate)
+        (self.license, self.licenseColor, self.entering, self.passedFrom, self.passedTo) = (license, licenseColor, entering, passedFrom, passedTo)
+        (self.barrierLifted, self.isControl, self.controlReason, self.project, self.receivedAt) = (barrierLifted, isControl, controlReason, project, receivedAt)
+    }
+}
+
 /// A heavy-pollution control project (重污染应急管控方案) as the city runs it (4.2.22–4.2.24).
 public struct HenanProject: Sendable, Hashable, Encodable {
     public var code, name: String
@@ -125,6 +152,38 @@ extension SQLStore {
                 scope: row.text("scope") ?? "", strategy: row.text("strategy") ?? "", industries: list("industries"), companyTypes: list("company_types"),
                 start: row.date("start_ms") ?? .distantPast, end: row.date("end_ms"), closedAt: row.date("closed_ms"), remark: row.text("remark"),
                 createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+
+    /// Stores a passage; false when its `lsh` is already stored (a repeat: nothing new).
+    public func saveHenanPassage(_ p: HenanPassage) async throws -> Bool {
+        do {
+            try await database.execute(
+                """
+                INSERT INTO henan_passages (lsh, organ, enterprise, enterprise_name, gate, license, license_color, entering, passed_from_ms, passed_to_ms,
+                    barrier_lifted, is_control, control_reason, project, received_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(p.lsh), .text(p.organ), .text(p.enterprise), SQLValue(p.enterpriseName), .text(p.gate), .text(p.license), .text(p.licenseColor),
+                 SQLValue(p.entering), SQLValue(p.passedFrom), SQLValue(p.passedTo), SQLValue(p.barrierLifted), SQLValue(p.isControl), .text(p.controlReason),
+                 SQLValue(p.project), SQLValue(p.receivedAt)])
+            return true
+        } catch StoreError.conflict {
+            return false
+        }
+    }
+
+    /// Passages newest first, of one enterprise or all.
+    public func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage] {
+        var filter = Filter()
+        filter.equal("enterprise", enterprise)
+        return try await database.query("SELECT * FROM henan_passages \(filter.sql) ORDER BY passed_from_ms DESC, lsh DESC LIMIT ?", filter.binds + [.int(Int64(limit))]).map { row in
+            HenanPassage(
+                lsh: row.text("lsh") ?? "", organ: row.text("organ") ?? "", enterprise: row.text("enterprise") ?? "", enterpriseName: row.text("enterprise_name"),
+                gate: row.text("gate") ?? "", license: row.text("license") ?? "", licenseColor: row.text("license_color") ?? "", entering: row.bool("entering"),
+                passedFrom: row.date("passed_from_ms") ?? .distantPast, passedTo: row.date("passed_to_ms"), barrierLifted: row.bool("barrier_lifted"),
+                isControl: row.bool("is_control"), controlReason: row.text("control_reason") ?? "", project: row.text("project"),
+                receivedAt: row.date("received_ms") ?? .distantPast)
         }
     }
 

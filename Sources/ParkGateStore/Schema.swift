@@ -340,6 +340,13 @@ public enum Schema {
                     list_image TEXT, filed_by TEXT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (license, license_color))
                 """,
                 """
+                CREATE TABLE henan_passages (
+                    lsh TEXT PRIMARY KEY, organ TEXT NOT NULL, enterprise TEXT NOT NULL, enterprise_name TEXT, gate TEXT NOT NULL, license TEXT NOT NULL,
+                    license_color TEXT NOT NULL, entering BIGINT NOT NULL, passed_from_ms BIGINT NOT NULL, passed_to_ms BIGINT, barrier_lifted BIGINT NOT NULL,
+                    is_control BIGINT NOT NULL, control_reason TEXT NOT NULL, project TEXT, received_ms BIGINT NOT NULL)
+                """,
+                "CREATE INDEX henan_passages_enterprise ON henan_passages (enterprise, passed_from_ms)",
+                """
                 CREATE TABLE henan_projects (
                     code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL, area TEXT NOT NULL, scope TEXT NOT NULL, strategy TEXT NOT NULL,
                     industries TEXT NOT NULL, company_types TEXT NOT NULL, start_ms BIGINT NOT NULL, end_ms BIGINT, closed_ms BIGINT, remark TEXT,

@@ -106,6 +106,8 @@ public protocol Store: Sendable {
     func saveHenanVehicle(_ vehicle: HenanVehicle) async throws
     func henanVehicle(license: String, color: String) async throws -> HenanVehicle?
     func henanVehicles(plate: String?, limit: Int) async throws -> [HenanVehicle]
+    @discardableResult func saveHenanPassage(_ passage: HenanPassage) async throws -> Bool
+    func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage]
     func saveHenanProject(_ project: HenanProject) async throws
     func henanProjects() async throws -> [HenanProject]
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]

@@ -59,7 +59,7 @@ import Testing
             #expect(try await Self.call(server, "get_data", ["organ": "4110020001", "ipctype": "nope", "access_token": token])["code"] as? String == "404")
             let misplaced = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "getCheckVehicle", "access_token": token])
             #expect(misplaced["code"] as? String == "404" && (misplaced["status"] as? String)?.contains("get_data") == true)
-            let later = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareDrivingRecord", "access_token": token])
+            let later = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareGoodsRecord", "access_token": token])
             #expect(later["code"] as? String == "404" && (later["status"] as? String)?.contains("not served by this platform yet") == true)
             #expect(try await Self.check(server, "")["code"] as? String == "401", "no token")
             #expect(try await Self.check(server, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")["code"] as? String == "401", "unknown token")
@@ -127,6 +127,46 @@ import Testing
             #expect((try await Self.check(server, other, organ: "4110020002")["value"] as? [String: Any])?["isControl"] as? String == "0")
             try await platform.withReadyStore { store in _ = try await HenanProjectBook(store: store).close(code: project.code) }
             #expect((try await Self.check(server, token)["value"] as? [String: Any])?["isControl"] as? String == "0", "closed: no longer in force")
+        }
+    }
+
+    /// Passages (4.1.4) keep the decision in force when the vehicle passed; the lsh rule, the
+    /// enterprise and the gate are checked; a repeat stores nothing new.
+    @Test func passagesKeepTheDecisionInForce() async throws {
+        try await Self.run { server in
+            let token = try await Self.token(server)
+            let filing: [String: Any] = ["license": "豫K12345", "licenseColor": "1", "vehicleType": "H11", "emissionStandard": "4", "drivingLicenseImg": Self.jpeg]
+            #expect(try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareVehInfo", "access_token": token, "value": filing])["code"] as? String == "200")
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                _ = try await HenanRegistry(store: store).saveGate(enterprise: "4110020001", code: "01", type: "C")
+                _ = try await HenanProjectBook(store: store).run(name: "应急", level: "3", area: "1", scope: "1", industries: ["4"], companyTypes: [], strategy: "2",
+                                                                 start: Date().addingTimeInterval(-3600), end: nil, remark: nil)
+            }
+            let time = ChinaTime()
+            let passed = Date().addingTimeInterval(-60)
+            let stamp = String(time.formatCompact(passed).dropFirst(2))
+            func record(_ changes: [String: String] = [:]) async throws -> [String: Any] {
+                var value = ["lsh": "411002000101A" + stamp, "qybh": "4110020001", "qymc": "许昌焦化", "dzbh": "01", "cphm": "豫K12345", "cpys": "1",
+                             "tgsjq": time.formatDashed(passed), "tgsjz": time.formatDashed(passed.addingTimeInterval(5)), "tgzt": "1", "bgzt": "1"]
+                for (key, change) in changes { value[key] = change }
+                return try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareDrivingRecord", "access_token": token, "value": value])
+            }
+            #expect(try await record()["code"] as? String == "200")
+            #expect(try await record(["bgzt": "0"])["code"] as? String == "200", "a repeated lsh is answered success")
+            for (changes, code, reason) in [
+                (["dzbh": "02", "lsh": "411002000102A" + stamp], "952", "not registered"), (["tgzt": "2"], "952", "进门"),
+                (["qybh": "4110020002", "lsh": "411002000201A" + stamp], "403", "not the enterprise"), (["cphm": ""], "400", "cphm is required"),
+                (["tgsjq": "2026/12/01"], "952", "tgsjq"), (["lsh": "411002000101A2613"], "952", "25 characters"), (["bgzt": "2"], "952", "bgzt"),
+            ] {
+                let answer = try await record(changes)
+                #expect(answer["code"] as? String == code && (answer["status"] as? String)?.contains(reason) == true, "\(changes): \(answer)")
+            }
+            let passages = try await platform.withReadyStore { store in try await store.henanPassages(enterprise: "4110020001", limit: 10) }
+            #expect(passages.count == 1, "stored once, refusals stored nothing")
+            let passage = try #require(passages.first)
+            #expect(passage.isControl && passage.barrierLifted && passage.entering && passage.project != nil && passage.controlReason.contains("国Ⅳ"), "\(passage)")
+            #expect(passage.passedFrom == time.parseDashed(time.formatDashed(passed)))
         }
     }
 }

@@ -323,6 +323,15 @@ extension Backend: CustomTestStringConvertible {
             try await store.saveHenanVehicle(filing)
             #expect(try await store.henanVehicle(license: "豫K12345", color: "1") == filing)
             #expect(try await store.henanVehicle(license: "豫K12345", color: "0") == nil)
+            let passage = HenanPassage(lsh: "411002000101A240301083000", organ: "4110020001", enterprise: "4110020001", enterpriseName: nil, gate: "01",
+                                       license: "豫K12345", licenseColor: "1", entering: true, passedFrom: t, passedTo: nil, barrierLifted: true, isControl: true,
+                                       controlReason: "管控", project: "CP1", receivedAt: t)
+            #expect(try await store.saveHenanPassage(passage))
+            var again = passage
+            again.barrierLifted = false
+            #expect(try await !store.saveHenanPassage(again), "the lsh is stored once")
+            #expect(try await store.henanPassages(enterprise: "4110020001", limit: 10) == [passage])
+            #expect(try await store.henanPassages(enterprise: "4110020009", limit: 10).isEmpty)
         }
     }
 }

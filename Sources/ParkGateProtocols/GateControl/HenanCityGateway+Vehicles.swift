@@ -28,19 +28,25 @@ extension HenanCityGateway {
             return Self.answer(.badRequest, reason: "value.license and value.licenseColor are required")
         }
         guard HenanPlateColor(code: color) != nil else { return Self.answer(.format, reason: "licenseColor \(color) is not in 7.1") }
-        let filing = try await store.henanVehicle(license: license, color: color)
-        let registered = try await store.henanEnterprise(code: organ)
-        let vehicle = ControlEngine.Vehicle(
-            plate: license, fuel: filing?.fuelType.flatMap { HenanFuelType(code: $0) }, stage: filing?.emissionStandard.flatMap { HenanEmissionStage(code: $0) },
-            type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
-        let enterprise = ControlEngine.Enterprise(
-            code: organ, industry: registered?.industry, controlType: registered?.controlType.flatMap { HenanCompanyControlType(code: $0) })
-        let decision = ControlEngine.decide(vehicle, at: enterprise, projects: try await store.henanProjects().compactMap(ControlEngine.Project.init), time: now)
+        let (decision, filing) = try await decide(license: license, color: color, enterprise: organ, at: now)
         let answer = JSONText.object([
             ("license", license), ("licenseColor", color), ("isControl", decision.code), ("fuelType", filing?.fuelType ?? ""),
             ("emissionStandard", filing?.emissionStandard ?? ""), ("controlReason", decision.reason),
         ])
         return Self.answer(.ok, value: answer)
+    }
+
+    /// The control decision for a vehicle at an enterprise at a time, with the filing it read.
+    func decide(license: String, color: String, enterprise code: String, at time: Date) async throws -> (ControlEngine.Decision, HenanVehicle?) {
+        let filing = try await store.henanVehicle(license: license, color: color)
+        let registered = try await store.henanEnterprise(code: code)
+        let vehicle = ControlEngine.Vehicle(
+            plate: license, fuel: filing?.fuelType.flatMap { HenanFuelType(code: $0) }, stage: filing?.emissionStandard.flatMap { HenanEmissionStage(code: $0) },
+            type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
+        let enterprise = ControlEngine.Enterprise(
+            code: code, industry: registered?.industry, controlType: registered?.controlType.flatMap { HenanCompanyControlType(code: $0) })
+        let projects = try await store.henanProjects().compactMap(ControlEngine.Project.init)
+        return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: time), filing)
     }
 
     /// 4.1.2 in the envelope: the filing in `value`.

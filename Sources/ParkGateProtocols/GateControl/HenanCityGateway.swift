@@ -7,7 +7,8 @@ import ParkGateStore
 /// The Henan city platform's interfaces for enterprises' gate systems (section 4.1), under
 /// `/ysgk/restapi/transportControl/`: the `organ`/`ipctype`/`access_token`/`value` envelope,
 /// answered `{"code","status",…}` with section 2.6's codes. Served so far: `getAccessToken`,
-/// `getCheckVehicle` and `shareVehInfo` (also in its flat form, answered `result/err/data`).
+/// `getCheckVehicle`, `shareVehInfo` (also in its flat form, answered `result/err/data`) and
+/// `shareDrivingRecord`.
 public struct HenanCityGateway: Sendable {
     let store: any Store
     let blobs: BlobStore
@@ -54,7 +55,7 @@ public struct HenanCityGateway: Sendable {
         "getAccessToken": "get_data", "getCheckVehicle": "get_data", "shareVehInfo": "put_data", "shareDrivingRecord": "put_data",
         "sharePhotoInfo": "put_file", "shareGoodsRecord": "put_data", "shareInnerVehInfo": "put_data", "shareInnerMHYElec": "put_data",
     ]
-    static let served: Set<String> = ["getAccessToken", "getCheckVehicle", "shareVehInfo"]
+    static let served: Set<String> = ["getAccessToken", "getCheckVehicle", "shareVehInfo", "shareDrivingRecord"]
 
     public func register<Context: RequestContext>(on router: Router<Context>, bodyLimit: Int) {
         for endpoint in ["get_data", "put_data"] {
@@ -87,6 +88,7 @@ public struct HenanCityGateway: Sendable {
             switch ipctype {
             case "getAccessToken": return try await accessToken(fields, now: now)
             case "getCheckVehicle": return try await checkVehicle(fields, organ: try await authorise(fields, now: now), now: now)
+            case "shareDrivingRecord": return try await recordPassage(fields.object("value"), organ: try await authorise(fields, now: now), now: now)
             default: return try await fileVehicle(fields.object("value"), organ: try await authorise(fields, now: now), now: now)
             }
         } catch let failure as Failure {
