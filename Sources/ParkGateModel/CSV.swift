@@ -6,6 +6,12 @@ public enum CSV {
         field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 
+    /// A CSV file for spreadsheet programs: UTF-8 with a byte-order mark, CRLF line ends, the
+    /// first row the header (console exports and the API's `format=csv`).
+    public static func spreadsheet(_ rows: [[String]]) -> String {
+        "\u{FEFF}" + rows.map { $0.map(quoted).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
     /// Records with the line each starts on (quoted fields may span lines).
     public static func records(_ text: String) -> [(line: Int, fields: [String])] {
         var records: [(line: Int, fields: [String])] = []

@@ -236,13 +236,17 @@ extension SQLStore {
     }
 
     public func henanOrgans() async throws -> [HenanOrgan] {
-        try await database.query("SELECT * FROM henan_organs ORDER BY organ").map { row in
-            HenanOrgan(organ: row.text("organ") ?? "", username: row.text("username") ?? "", passwordHash: row.text("password_hash") ?? "",
-                       createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
-        }
+        try await database.query("SELECT * FROM henan_organs ORDER BY organ").map(Self.henanOrgan)
     }
 
-    public func henanOrgan(_ organ: String) async throws -> HenanOrgan? { try await henanOrgans().first { $0.organ == organ } }
+    public func henanOrgan(_ organ: String) async throws -> HenanOrgan? {
+        try await database.query("SELECT * FROM henan_organs WHERE organ = ?", [.text(organ)]).first.map(Self.henanOrgan)
+    }
+
+    static func henanOrgan(_ row: SQLRow) -> HenanOrgan {
+        HenanOrgan(organ: row.text("organ") ?? "", username: row.text("username") ?? "", passwordHash: row.text("password_hash") ?? "",
+                   createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+    }
 
     public func saveHenanEnterprise(_ enterprise: HenanEnterprise) async throws {
         try await database.execute(

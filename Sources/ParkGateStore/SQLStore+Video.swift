@@ -312,7 +312,6 @@ extension SQLStore {
         return (ids.count, unused)
     }
 
-    /// When the oldest capture kept was received.
     /// The video devices whose captures show this file (for a scoped user's access to it).
     public func videoDevicesOfBlob(_ blob: String) async throws -> [String] {
         try await database.query(
@@ -320,6 +319,7 @@ extension SQLStore {
         ).compactMap { $0.text("device_id") }
     }
 
+    /// When the oldest capture kept was received.
     public func oldestVideoCapture() async throws -> Date? {
         try await database.query("SELECT MIN(received_ms) AS oldest FROM video_captures").first?.date("oldest")
     }

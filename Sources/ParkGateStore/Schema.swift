@@ -315,6 +315,9 @@ public enum Schema {
                 // Searching a device's captures and retention's oldest-first sweep.
                 "CREATE INDEX video_captures_device ON video_captures (device_id, captured_ms)",
                 "CREATE INDEX video_captures_received ON video_captures (received_ms)",
+                // A file's captures and records: retention's "is this file still used" and a scoped user's access to it.
+                "CREATE INDEX video_images_blob ON video_images (blob)",
+                "CREATE INDEX parking_images_blob ON parking_images (blob)",
             ].map { dialect == .sqlite ? $0.replacingOccurrences(of: "id BIGINT PRIMARY KEY", with: "id INTEGER PRIMARY KEY") : $0 }
         },
         Migration(name: "0017-henan-registry") { _ in

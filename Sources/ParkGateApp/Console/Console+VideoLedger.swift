@@ -77,12 +77,10 @@ extension Console {
             try await guarded(request, context) {
                 let t = words(request)
                 let parameters = request.uri.queryParameters
-                var query = VideoLogs.Query()
-                query.type = parameters.text("type").flatMap(VideoLogs.Kind.init(rawValue:)) ?? .device
+                // The API's reading of the filters (times as YYYYMMDDHHmmss or ISO 8601, 400 with the reason otherwise).
+                var query = try VideoAPI(admin: AdminAPI(store: store, accounts: accounts, time: time)).logQuery(parameters)
+                if parameters.text("limit") == nil, parameters.text("format") != "csv" { query.limit = 500 }
                 try context.require(query.type == .user ? .readLogs : .read)
-                (query.user, query.device, query.kind) = (parameters.text("user"), parameters.text("device"), parameters.text("kind"))
-                (query.from, query.to) = (parameters.text("from").flatMap(time.parseCompact), parameters.text("to").flatMap(time.parseCompact))
-                query.limit = parameters.text("format") == "csv" ? 100_000 : 500
                 let rows = try await VideoLogs(store: store).rows(query, scope: context.scope)
                 let types = VideoLogs.Kind.allCases.filter { $0 != .user || context.user?.parsedRole?.allows(.readLogs) == true }
                 var table = ConsoleTable(

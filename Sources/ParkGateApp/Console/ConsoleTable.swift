@@ -37,13 +37,11 @@ extension Console {
     func render(_ table: ConsoleTable, _ request: Request, _ context: AppRequestContext) -> Response {
         let query = request.uri.queryParameters
         if query.text("format") == "csv" {
-            var lines = [table.columns.map(TruthCSV.quoted).joined(separator: ",")]
-            for row in table.rows { lines.append(row.cells.map { TruthCSV.quoted($0.text) }.joined(separator: ",")) }
             let name = table.active.isEmpty ? "export" : table.active
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).csv\""],
-                body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n")))
+                body: .init(byteBuffer: ByteBuffer(string: CSV.spreadsheet([table.columns] + table.rows.map { $0.cells.map(\.text) }))))
         }
         let t = words(request)
         let filters: [[String: Any]] = table.filters.map { filter in

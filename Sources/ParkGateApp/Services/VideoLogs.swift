@@ -65,10 +65,6 @@ struct VideoLogs: Sendable {
 
     /// The rows as CSV (UTF-8 with a BOM for spreadsheet programs), times in China time.
     static func csv(_ rows: [Row], time: ChinaTime) -> String {
-        var lines = [csvColumns.joined(separator: ",")]
-        for row in rows {
-            lines.append([time.formatDashed(row.at), row.type, row.user ?? "", row.device ?? "", row.kind, row.detail].map(CSV.quoted).joined(separator: ","))
-        }
-        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+        CSV.spreadsheet([csvColumns] + rows.map { [time.formatDashed($0.at), $0.type, $0.user ?? "", $0.device ?? "", $0.kind, $0.detail] })
     }
 }

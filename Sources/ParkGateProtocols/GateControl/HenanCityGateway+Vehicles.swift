@@ -10,7 +10,7 @@ struct HenanFields {
 
     func text(_ key: String) -> String? {
         switch members[key] {
-        case let value as String: value.trimmingCharacters(in: .whitespaces).isEmpty ? nil : value.trimmingCharacters(in: .whitespaces)
+        case let value as String: Optional(value.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 }
         case let value as NSNumber: value.stringValue
         default: nil
         }
