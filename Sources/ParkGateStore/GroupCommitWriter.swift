@@ -110,11 +110,17 @@ public final class BatchCommitter<Command: Sendable, Outcome: Sendable>: Service
     public var queued: Int { state.withLock { $0.pending.count } }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while let batch = await nextBatch() {
-                await commit(batch)
+        // Cancellation (a service group giving up) ends the wait like a graceful shutdown does:
+        // the writer's waits are continuations, which cancellation alone would never resume.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while let batch = await nextBatch() {
+                    await commit(batch)
+                }
+            } onGracefulShutdown: {
+                self.stopAccepting()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             self.stopAccepting()
         }
         logger.info("group-commit writer drained")

@@ -61,7 +61,7 @@ import Testing
             while acks.list.withLock({ $0.count }) < 50 { try await Task.sleep(for: .milliseconds(20)) }
             let began = Date()
             if viaCLI {
-                let answer = try CLITests.run(["backup", "--data-dir", server.config.dataDirectory, "--to", file])
+                let answer = try await CLITests.run(["backup", "--data-dir", server.config.dataDirectory, "--to", file])
                 #expect(answer.status == 0, "\(answer.output)")
             } else {
                 let platform = try Platform.open(server.config, logger: TestDatabases.logger)
@@ -83,7 +83,7 @@ import Testing
         let (file, acknowledged, directory) = try await backupUnderLoad(.sqlite, viaCLI: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let restored = directory.appendingPathComponent("restored").path
-        let answer = try CLITests.run(["restore", "--data-dir", restored, "--from", file])
+        let answer = try await CLITests.run(["restore", "--data-dir", restored, "--from", file])
         #expect(answer.status == 0, "\(answer.output)")
         var config = AppConfig()
         config.dataDirectory = restored
@@ -91,7 +91,7 @@ import Testing
         let stored = try await Self.storedFlowIds(config)
         #expect(acknowledged.isSubset(of: stored), "missing: \(acknowledged.subtracting(stored).prefix(5))")
         // A restore never overwrites: the second one is refused and changes nothing.
-        let again = try CLITests.run(["restore", "--data-dir", restored, "--from", file])
+        let again = try await CLITests.run(["restore", "--data-dir", restored, "--from", file])
         #expect(again.status != 0 && again.output.contains("already holds data"))
         #expect(try await Self.storedFlowIds(config) == stored)
         // The restored platform signs in with the same accounts.

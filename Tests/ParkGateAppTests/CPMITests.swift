@@ -318,7 +318,7 @@ import Testing
 
     @Test func silentParksGoOfflineAndComeBack() async throws {
         try await TestServer.run({ config in
-            config.parkSilence = 1.5
+            config.parkSilence = 3
             config.sweepInterval = 0.1
         }) { server in
             let platform = try Platform.open(server.config, logger: TestDatabases.logger)

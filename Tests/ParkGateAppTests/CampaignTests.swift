@@ -100,18 +100,18 @@ import Testing
             let directory = server.config.dataDirectory
             let truthFile = URL(fileURLWithPath: directory).appendingPathComponent("truth.csv")
             try Data(TruthCSV.format(plan.truth, time: Self.time).utf8).write(to: truthFile)
-            let create = try CLITests.run([
+            let create = try await CLITests.run([
                 "campaign", "create", "--data-dir", directory, "--name", "cli", "--park", "SITE", "--devices", "M1,M2,C1,H1",
                 "--from", from, "--to", to, "--truth", truthFile.path, "--tolerance", "2",
             ])
             #expect(create.status == 0, "\(create.output)")
             let out = URL(fileURLWithPath: directory).appendingPathComponent("report.json")
-            let cliReport = try CLITests.run(["campaign", "report", "--data-dir", directory, "--name", "cli", "--format", "json", "--out", out.path])
+            let cliReport = try await CLITests.run(["campaign", "report", "--data-dir", directory, "--name", "cli", "--format", "json", "--out", out.path])
             #expect(cliReport.status == 0, "\(cliReport.output)")
             let fromCLI = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
             let cliDevices = try #require(fromCLI["devices"] as? [[String: Any]])
             #expect(cliDevices.map { $0["recall"] as? Double } == devices.map { $0["recall"] as? Double })
-            #expect(try CLITests.run(["campaign", "list", "--data-dir", directory]).output.contains("site-a-ref"))
+            #expect(try await CLITests.run(["campaign", "list", "--data-dir", directory]).output.contains("site-a-ref"))
         }
     }
 

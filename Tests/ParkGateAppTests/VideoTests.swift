@@ -222,13 +222,13 @@ import Testing
     }
 
     @Test func silentDevicesGoOfflineWithAnAlarmAndComeBack() async throws {
-        try await Self.run(configure: { $0.videoSilence = 1.5; $0.sweepInterval = 0.2 }) { server in
+        try await Self.run(configure: { $0.videoSilence = 4; $0.sweepInterval = 0.2 }) { server in
             let key = try #require((try await Self.authenticate(server, body: "deviceID=\(Self.car)").json["result"] as? [String: Any])?["appIdentityKey"] as? String)
             func state() async throws -> Bool? {
                 try await server.items("/api/v1/video/devices").first { $0["id"] as? String == Self.car }?["online"] as? Bool
             }
             #expect(try await state() == true, "authenticated: online")
-            try await DownlinkTests.waitUntil("the silent camera is offline") { try await state() == false }
+            try await DownlinkTests.waitUntil("the silent camera is offline", timeout: 30) { try await state() == false }
             let alarms = try await server.items("/api/v1/alarms?status=open")
             #expect(alarms.contains { $0["kind"] as? String == "video-offline" && $0["devCode"] as? String == Self.car }, "\(alarms)")
             #expect(try await Self.call(server, "car", "keepAlive", "deviceID=\(Self.car)&appIdentityKey=\(key)")["success"] as? Bool == true)

@@ -137,4 +137,19 @@ final class SlowDatabase: SQLDatabase {
         #expect(acknowledged > 0)
         await #expect(throws: StoreError.self) { try await writer.submit(Self.command(99)) }
     }
+
+    /// A service group that gives up cancels its services: an idle writer ends instead of
+    /// waiting forever, and later requests are refused rather than left unanswered.
+    @Test func cancellationEndsAnIdleWriter() async throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = SQLStore(database: try SQLiteDatabase(path: directory.appendingPathComponent("c.sqlite").path), logger: TestDatabases.logger)
+        try await store.migrate()
+        let writer = GroupCommitWriter(store: store, capacity: 10, maxBatch: 4, logger: TestDatabases.logger)
+        let run = Task { try await writer.run() }
+        guard case .stored = try await writer.submit(Self.command(1)) else { Issue.record("not stored"); return }
+        run.cancel()
+        try await run.value
+        await #expect(throws: StoreError.self) { try await writer.submit(Self.command(2)) }
+    }
 }
