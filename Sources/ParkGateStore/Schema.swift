@@ -362,5 +362,31 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0018-henan-photos-goods-ledgers") { _ in
+            [
+                // sharePhotoInfo: a passage's pictures, by serial number and photo number (7.2).
+                """
+                CREATE TABLE henan_photos (
+                    lsh TEXT NOT NULL, number TEXT NOT NULL, kind TEXT NOT NULL, organ TEXT NOT NULL, enterprise TEXT NOT NULL, enterprise_name TEXT,
+                    gate TEXT NOT NULL, license TEXT NOT NULL, license_color TEXT NOT NULL, blob TEXT NOT NULL, taken_ms BIGINT NOT NULL,
+                    received_ms BIGINT NOT NULL, PRIMARY KEY (lsh, number))
+                """,
+                // shareGoodsRecord: what a passage carried.
+                """
+                CREATE TABLE henan_goods (
+                    lsh TEXT NOT NULL, goods TEXT NOT NULL, organ TEXT NOT NULL, enterprise TEXT NOT NULL, enterprise_name TEXT, gate TEXT NOT NULL,
+                    license TEXT NOT NULL, license_color TEXT NOT NULL, tons TEXT NOT NULL, registered_ms BIGINT NOT NULL, received_ms BIGINT NOT NULL,
+                    PRIMARY KEY (lsh, goods))
+                """,
+                "CREATE INDEX henan_goods_enterprise ON henan_goods (enterprise, registered_ms)",
+                // shareInnerVehInfo and shareInnerMHYElec: an enterprise's in-plant vehicles and
+                // non-road machinery, the fields as sent (JSON) and the pictures by blob name.
+                """
+                CREATE TABLE henan_ledgers (
+                    kind TEXT NOT NULL, enterprise TEXT NOT NULL, item TEXT NOT NULL, status TEXT NOT NULL, fields TEXT NOT NULL, images TEXT NOT NULL,
+                    filed_by TEXT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (kind, enterprise, item))
+                """,
+            ]
+        },
     ]
 }

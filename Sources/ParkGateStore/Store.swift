@@ -110,6 +110,12 @@ public protocol Store: Sendable {
     func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage]
     func saveHenanProject(_ project: HenanProject) async throws
     func henanProjects() async throws -> [HenanProject]
+    @discardableResult func saveHenanPhoto(_ photo: HenanPhoto) async throws -> Bool
+    func henanPhotos(lsh: String?, limit: Int) async throws -> [HenanPhoto]
+    @discardableResult func saveHenanGoods(_ goods: HenanGoods) async throws -> Bool
+    func henanGoods(enterprise: String?, limit: Int) async throws -> [HenanGoods]
+    func saveHenanLedgerEntry(_ entry: HenanLedgerEntry) async throws
+    func henanLedger(kind: HenanLedgerEntry.Kind, enterprise: String?, limit: Int) async throws -> [HenanLedgerEntry]
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     /// Keeps one entry of a device's log (login, unregistration, refused request).
     func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import ParkGateApp
 import ParkGateModel
+import ParkGateStore
 import ParkGateTestSupport
 import Testing
 
@@ -59,8 +60,10 @@ import Testing
             #expect(try await Self.call(server, "get_data", ["organ": "4110020001", "ipctype": "nope", "access_token": token])["code"] as? String == "404")
             let misplaced = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "getCheckVehicle", "access_token": token])
             #expect(misplaced["code"] as? String == "404" && (misplaced["status"] as? String)?.contains("get_data") == true)
-            let later = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareGoodsRecord", "access_token": token])
-            #expect(later["code"] as? String == "404" && (later["status"] as? String)?.contains("not served by this platform yet") == true)
+            let photoAtPutData = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "sharePhotoInfo", "access_token": token])
+            #expect(photoAtPutData["code"] as? String == "404" && (photoAtPutData["status"] as? String)?.contains("put_file") == true)
+            let noValue = try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareGoodsRecord", "access_token": token])
+            #expect(noValue["code"] as? String == "400" && (noValue["status"] as? String)?.contains("lsh is required") == true, "\(noValue)")
             #expect(try await Self.check(server, "")["code"] as? String == "401", "no token")
             #expect(try await Self.check(server, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")["code"] as? String == "401", "unknown token")
             #expect(try await Self.check(server, token, organ: "4110020002")["code"] as? String == "403", "another organ's token")
@@ -169,5 +172,142 @@ import Testing
             #expect(passage.passedFrom == time.parseDashed(time.formatDashed(passed)))
         }
     }
-}
 
+    /// A passage serial of enterprise 4110020001, gate 01, a minute ago.
+    static func serial(_ direction: String = "A") -> (lsh: String, time: String) {
+        let time = ChinaTime(), passed = Date().addingTimeInterval(-60)
+        return ("411002000101" + direction + String(time.formatCompact(passed).dropFirst(2)), time.formatDashed(passed))
+    }
+
+    static func withGate(_ server: TestServer) async throws {
+        let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+        try await platform.withReadyStore { store in _ = try await HenanRegistry(store: store).saveGate(enterprise: "4110020001", code: "01", type: "C") }
+    }
+
+    /// put_file as 5.2's Java example sends it: multipart parts `file` and `info`.
+    static func putFile(_ server: TestServer, info: [String: Any]?, file: [UInt8]?, filename: String = "front.jpg") async throws -> [String: Any] {
+        var body: [UInt8] = []
+        func add(_ text: String) { body += Array(text.utf8) }
+        if let file {
+            add("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body += file
+            add("\r\n")
+        }
+        if let info {
+            add("--XyZ\r\nContent-Disposition: form-data; name=\"info\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n")
+            body += [UInt8](try JSONSerialization.data(withJSONObject: info))
+            add("\r\n")
+        }
+        add("--XyZ--\r\n")
+        let response = try await server.client.execute(
+            uri: base + "put_file", method: .post, headers: [.contentType: "multipart/form-data; boundary=XyZ"], body: ByteBuffer(bytes: body))
+        #expect(response.status == .ok)
+        return try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    /// 4.1.5: photos as a multipart file or as base64, with 702/948/949/952 for file problems;
+    /// a repeat stores nothing new.
+    @Test func photosAsFilesOrBase64() async throws {
+        try await Self.run { server in
+            try await Self.withGate(server)
+            let token = try await Self.token(server)
+            let (lsh, taken) = Self.serial()
+            let picture = [UInt8](Data(base64Encoded: Self.jpeg)!)
+            func info(_ changes: [String: String] = [:]) -> [String: Any] {
+                var value = ["lsh": lsh, "qybh": "4110020001", "qymc": "许昌焦化", "dzbh": "01", "cphm": "豫K12345", "cpys": "1", "zpbh": "1", "zplx": "1", "pzsj": taken]
+                for (key, change) in changes { value[key] = change }
+                return ["organ": "4110020001", "ipctype": "sharePhotoInfo", "access_token": token, "value": value]
+            }
+            #expect(try await Self.putFile(server, info: info(), file: picture)["code"] as? String == "200")
+            #expect(try await Self.putFile(server, info: info(), file: picture + [0])["code"] as? String == "200", "a repeat: success, the first copy kept")
+            // base64 in the envelope, as a JSON body or as the info part without a file.
+            #expect(try await Self.call(server, "put_file", info(["zpbh": "2", "base64Image": Self.jpeg]))["code"] as? String == "200")
+            for (answer, code, reason) in [
+                (try await Self.putFile(server, info: info(["lsh": Self.serial("B").lsh, "zplx": "2"]), file: nil), "702", "no picture"),
+                (try await Self.putFile(server, info: info(), file: picture, filename: "front.png"), "948", "front.png"),
+                (try await Self.putFile(server, info: info(), file: [0x50, 0x4B, 0x03, 0x04, 1, 2]), "949", "compressed"),
+                (try await Self.putFile(server, info: info(), file: Array("\u{89}PNG\r\n".utf8)), "952", "not a JPEG"),
+                (try await Self.putFile(server, info: info(), file: [0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0, count: 1 << 20)), "952", "1 MiB"),
+                (try await Self.putFile(server, info: info(["zplx": "2"]), file: picture), "952", "进门"),
+                (try await Self.putFile(server, info: info(["zplx": "4"]), file: picture), "952", "7.3"),
+                (try await Self.putFile(server, info: info(["zpbh": "3"]), file: picture), "952", "7.2"),
+                (try await Self.putFile(server, info: info(["pzsj": "now"]), file: picture), "952", "pzsj"),
+                (try await Self.putFile(server, info: info(["qybh": "4110020002"]), file: picture), "403", "not the enterprise"),
+                (try await Self.putFile(server, info: info(["cphm": ""]), file: picture), "400", "cphm is required"),
+                (try await Self.putFile(server, info: nil, file: picture), "400", "info"),
+            ] {
+                #expect(answer["code"] as? String == code && (answer["status"] as? String ?? "").contains(reason), "\(code) \(reason): \(answer)")
+            }
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            let photos = try await platform.withReadyStore { store in try await store.henanPhotos(lsh: lsh, limit: 10) }
+            #expect(photos.map(\.number).sorted() == ["1", "2"], "front and rear, each once: \(photos)")
+            let blobs = BlobStore(directory: URL(fileURLWithPath: server.config.dataDirectory).appendingPathComponent("blobs"))
+            let stored = try Data(contentsOf: try #require(blobs.url(of: photos[0].blob)))
+            #expect([UInt8](stored) == picture, "the first copy's bytes")
+        }
+    }
+
+    /// 4.1.6–4.1.8: goods records, in-plant vehicles and machinery, in the envelope and flat.
+    @Test func goodsAndInPlantLedgers() async throws {
+        try await Self.run { server in
+            try await Self.withGate(server)
+            let token = try await Self.token(server)
+            let (lsh, time) = Self.serial("B")
+            func goods(_ changes: [String: String] = [:]) async throws -> [String: Any] {
+                var value = ["lsh": lsh, "qybh": "4110020001", "qymc": "许昌焦化", "dzbh": "01", "cphm": "豫K12345", "cpys": "1", "hwmc": "焦炭", "ysl": "32.5", "djsj": time]
+                for (key, change) in changes { value[key] = change }
+                return try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareGoodsRecord", "access_token": token, "value": value])
+            }
+            #expect(try await goods()["code"] as? String == "200")
+            #expect(try await goods(["ysl": "30"])["code"] as? String == "200", "a repeat: the first copy kept")
+            #expect(try await goods(["hwmc": "煤"])["code"] as? String == "200", "a second load on the same passage")
+            for (changes, code, reason) in [(["ysl": "12345"], "952", "ysl"), (["ysl": "abc"], "952", "ysl"), (["hwmc": ""], "400", "hwmc"),
+                                            (["lsh": "411002000102B" + lsh.suffix(12)], "952", "gate"), (["djsj": "x"], "952", "djsj")] {
+                let answer = try await goods(changes)
+                #expect(answer["code"] as? String == code && (answer["status"] as? String ?? "").contains(reason), "\(changes): \(answer)")
+            }
+            func envelope(_ ipctype: String, _ value: [String: Any]) async throws -> [String: Any] {
+                try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": ipctype, "access_token": token, "value": value])
+            }
+            let vehicle: [String: Any] = ["companyCode": "4110020001", "license": "豫K88888", "licenseColor": "1", "vehicleType": "Q11", "useCharacter": "F",
+                                          "onwer": "许昌焦化", "emissionStandard": "6", "drivingLicenseImg": Self.jpeg, "carStatus": "1"]
+            #expect(try await envelope("shareInnerVehInfo", vehicle)["code"] as? String == "200")
+            let machine: [String: Any] = ["companyCode": "4110020001", "mhyPlate": "豫K00001X", "mhyJXMC": "装载机", "emissionLevel": "4",
+                                          "mhyFrameNo": "FR-1", "mhyProdDate": "20200101", "imageInfo": Self.jpeg, "mhyStatus": "1"]
+            #expect(try await envelope("shareInnerMHYElec", machine)["code"] as? String == "200")
+            for (ipctype, base, changes, code, reason) in [
+                ("shareInnerVehInfo", vehicle, ["carStatus": "4"], "952", "carStatus"), ("shareInnerVehInfo", vehicle, ["vehicleType": "Z"], "952", "7.7"),
+                ("shareInnerVehInfo", vehicle, ["drivingLicenseImg": ""], "400", "may not both be empty"),
+                ("shareInnerVehInfo", vehicle, ["companyCode": "4110020002"], "403", "not the enterprise"),
+                ("shareInnerMHYElec", machine, ["emissionLevel": "9"], "952", "7.6"), ("shareInnerMHYElec", machine, ["imageInfo": ""], "400", "imageInfo"),
+                ("shareInnerMHYElec", machine, ["mhyStatus": ""], "400", "mhyStatus"),
+            ] {
+                var bad = base
+                for (key, change) in changes { bad[key] = change }
+                let answer = try await envelope(ipctype, bad)
+                #expect(answer["code"] as? String == code && (answer["status"] as? String ?? "").contains(reason), "\(ipctype) \(changes): \(answer)")
+            }
+            // Flat, as the examples print them: the machine is laid up, the vehicle retired.
+            var flatMachine = machine
+            (flatMachine["accessToken"], flatMachine["mhyStatus"]) = (token, "2")
+            #expect(try await Self.call(server, "put_data", flatMachine)["result"] as? String == "success")
+            var flatVehicle = vehicle
+            (flatVehicle["accessToken"], flatVehicle["carStatus"]) = (token, "3")
+            #expect(try await Self.call(server, "put_data", flatVehicle)["result"] as? String == "success")
+            flatVehicle["carStatus"] = "7"
+            let refused = try await Self.call(server, "put_data", flatVehicle)
+            #expect(refused["result"] as? String == "fail" && (refused["err"] as? String ?? "").contains("carStatus"), "\(refused)")
+
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                let loads = try await store.henanGoods(enterprise: "4110020001", limit: 10)
+                #expect(loads.map(\.goods).sorted() == ["焦炭", "煤"] && loads.first { $0.goods == "焦炭" }?.tons == "32.5", "\(loads)")
+                let vehicles = try await store.henanLedger(kind: .vehicle, enterprise: "4110020001", limit: 10)
+                #expect(vehicles.count == 1 && vehicles.first?.item == "豫K88888/1" && vehicles.first?.status == "3", "\(vehicles)")
+                #expect(vehicles.first?.fields["owner"] == "许昌焦化" && vehicles.first?.images["drivingLicenseImg"] != nil && vehicles.first?.fields["accessToken"] == nil)
+                let machines = try await store.henanLedger(kind: .machinery, enterprise: nil, limit: 10)
+                #expect(machines.count == 1 && machines.first?.status == "2" && machines.first?.fields["mhyJXMC"] == "装载机", "\(machines)")
+            }
+        }
+    }
+}

@@ -86,12 +86,16 @@ import Testing
             try await vendors.add(code: "102", key: nil, category: nil, name: nil, rateLimit: 3, strict: nil)
         }) { server in
             let sensor = try await server.token(vendor: "102")
-            // Twenty at once: more than three a second however slow the machine is.
-            let codes = try await withThrowingTaskGroup(of: String.self) { group in
-                for index in 0..<20 {
-                    group.addTask { try await server.post("msensor", Messages.json(Messages.msensor(sensor, ps: "RL\(index)"))).code }
+            // Twenty at once, again until one is refused: a machine too busy to send more than
+            // three a second in one round cannot hide the limit.
+            var codes: [String] = []
+            for round in 0..<10 where !codes.contains("207") {
+                codes += try await withThrowingTaskGroup(of: String.self) { group in
+                    for index in 0..<20 {
+                        group.addTask { try await server.post("msensor", Messages.json(Messages.msensor(sensor, ps: "RL\(round)-\(index)"))).code }
+                    }
+                    return try await group.reduce(into: [String]()) { $0.append($1) }
                 }
-                return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             #expect(codes.contains("207"))
             #expect(try await server.eventCount() == codes.filter { $0 == "100" }.count)

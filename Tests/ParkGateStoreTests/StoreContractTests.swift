@@ -294,6 +294,36 @@ extension Backend: CustomTestStringConvertible {
     }
 
     @Test(arguments: Backend.available)
+func henanPhotosGoodsAndLedgers(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let t = Self.base
+            let photo = HenanPhoto(lsh: "411002000101A261201083000", number: "1", kind: "1", organ: "4110020001", enterprise: "4110020001",
+                                   enterpriseName: "焦化厂", gate: "01", license: "豫K1", licenseColor: "1", blob: "ab.jpg", takenAt: t, receivedAt: t)
+            #expect(try await store.saveHenanPhoto(photo))
+            var again = photo
+            again.blob = "cd.jpg"
+            #expect(try await store.saveHenanPhoto(again) == false, "a repeat keeps the first copy")
+            #expect(try await store.henanPhotos(lsh: photo.lsh, limit: 10) == [photo])
+            let goods = HenanGoods(lsh: photo.lsh, goods: "焦炭", organ: "4110020001", enterprise: "4110020001", enterpriseName: nil, gate: "01",
+                                   license: "豫K1", licenseColor: "1", tons: "32.5", registeredAt: t, receivedAt: t)
+            #expect(try await store.saveHenanGoods(goods))
+            #expect(try await store.saveHenanGoods(goods) == false)
+            #expect(try await store.henanGoods(enterprise: "4110020001", limit: 10) == [goods])
+            #expect(try await store.henanGoods(enterprise: "4110020002", limit: 10).isEmpty)
+            var entry = HenanLedgerEntry(kind: .vehicle, enterprise: "4110020001", item: "豫K1/1", status: "1", fields: ["owner": "张三", "vin": "L1"],
+                                         images: ["drivingLicenseImg": "ab.jpg"], filedBy: "4110020001", createdAt: t, updatedAt: t)
+            try await store.saveHenanLedgerEntry(entry)
+            entry.status = "3"
+            entry.updatedAt = t.addingTimeInterval(60)
+            var replaced = entry
+            replaced.createdAt = t.addingTimeInterval(60)
+            try await store.saveHenanLedgerEntry(replaced)
+            #expect(try await store.henanLedger(kind: .vehicle, enterprise: "4110020001", limit: 10) == [entry], "replaced, first createdAt kept")
+            #expect(try await store.henanLedger(kind: .machinery, enterprise: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func henanRegistry(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let t = Self.base

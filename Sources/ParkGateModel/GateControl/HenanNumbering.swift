@@ -60,13 +60,15 @@ public enum HenanNumbering {
     }
 
     /// The `lsh` rule checked against the record it came with (PROFILE: 952 when it does not hold).
-    public static func serialProblem(_ lsh: String, enterprise: String, gate: String, entering: Bool, time: ChinaTime = ChinaTime()) -> String? {
+    /// `entering` nil: the record has no direction of its own (goods, a photo of a vehicle
+    /// running the gate), so either direction letter holds.
+    public static func serialProblem(_ lsh: String, enterprise: String, gate: String, entering: Bool?, time: ChinaTime = ChinaTime()) -> String? {
         switch serial(lsh, time: time) {
         case .failure(let problem): return problem.message
         case .success(let serial):
             if serial.enterprise != enterprise { return "lsh \(lsh) names enterprise \(serial.enterprise), not \(enterprise)" }
             if serial.gate != gate { return "lsh \(lsh) names gate \(serial.gate), not \(gate)" }
-            if serial.direction != (entering ? "A" : "B") { return "lsh \(lsh) says \(serial.direction == "A" ? "进门" : "出门"), the record the other way" }
+            if let entering, serial.direction != (entering ? "A" : "B") { return "lsh \(lsh) says \(serial.direction == "A" ? "进门" : "出门"), the record the other way" }
             return nil
         }
     }

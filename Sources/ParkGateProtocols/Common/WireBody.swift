@@ -101,9 +101,26 @@ public enum WireBody {
     }
 }
 
+extension WireBody {
+    /// A multipart field with the file name its `Content-Disposition` gives, if any.
+    public struct Part: Sendable, Equatable {
+        public var filename: String?
+        public var bytes: [UInt8]
+    }
+
+    /// Multipart field `name` with its file name; nil when there is no such field.
+    public static func part(_ name: String, in body: [UInt8], boundary: String) throws(Failure) -> Part? {
+        try Multipart.part(name, in: body, boundary: boundary)
+    }
+}
+
 /// Just enough of RFC 7578 to find one named field.
 enum Multipart {
     static func value(_ name: String, in body: [UInt8], boundary: String) throws(WireBody.Failure) -> [UInt8]? {
+        try part(name, in: body, boundary: boundary)?.bytes
+    }
+
+    static func part(_ name: String, in body: [UInt8], boundary: String) throws(WireBody.Failure) -> WireBody.Part? {
         guard !boundary.isEmpty, boundary.utf8.count <= 200 else { throw .badEncoding("bad multipart boundary") }
         let delimiter = Array("--\(boundary)".utf8)
         var cursor = 0
@@ -122,7 +139,7 @@ enum Multipart {
             for line in headers.split(whereSeparator: \.isNewline)
             where line.lowercased().hasPrefix("content-disposition:") {
                 if WireBody.parameter("name", inHeader: String(line)) == name {
-                    return Array(body[contentStart..<contentEnd])
+                    return WireBody.Part(filename: WireBody.parameter("filename", inHeader: String(line)), bytes: Array(body[contentStart..<contentEnd]))
                 }
             }
             cursor = contentEnd + nextDelimiter.count

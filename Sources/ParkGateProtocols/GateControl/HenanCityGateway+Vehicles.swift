@@ -49,14 +49,10 @@ extension HenanCityGateway {
         return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: time), filing)
     }
 
-    /// 4.1.2 in the envelope: the filing in `value`.
-    func fileVehicle(_ value: HenanFields, organ: String, now: Date) async throws -> String {
-        try await saveFiling(value, organ: organ, now: now)
-        return Self.answer(.ok)
-    }
-
-    /// 4.1.2 as its example prints it: flat, `accessToken` (a `getAccessToken` token) at the top,
-    /// answered `result/err/data`.
+    /// 4.1.2, 4.1.7 and 4.1.8 as their examples print them: flat, `accessToken` (a
+    /// `getAccessToken` token) at the top, answered `result/err/data`. Which of the three it is
+    /// shows in its fields: `mhyPlate`/`mhyJXMC` a machine, `companyCode`/`carStatus` an in-plant
+    /// vehicle, otherwise a vehicle filing.
     func flatFiling(_ fields: HenanFields, now: Date) async throws -> String {
         func fail(_ reason: String) -> String { "{\"result\":\"fail\",\"err\":" + JSONText.quote(reason) + ",\"data\":{}}" }
         guard let value = fields.text("accessToken") else {
@@ -66,7 +62,13 @@ extension HenanCityGateway {
             return fail("accessToken unknown or expired (2 hours): call getAccessToken")
         }
         do {
-            try await saveFiling(fields, organ: token.subject, now: now)
+            if fields.text("mhyPlate") != nil || fields.text("mhyJXMC") != nil {
+                try await saveLedgerEntry(.machinery, fields, organ: token.subject, now: now)
+            } else if fields.text("companyCode") != nil || fields.text("carStatus") != nil {
+                try await saveLedgerEntry(.vehicle, fields, organ: token.subject, now: now)
+            } else {
+                try await saveFiling(fields, organ: token.subject, now: now)
+            }
         } catch let failure as Failure {
             return fail(failure.message)
         }
@@ -94,8 +96,7 @@ extension HenanCityGateway {
             guard let bytes = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !bytes.isEmpty else {
                 throw Failure(code: .format, message: "\(key) is not base64")
             }
-            guard ImageFormat.sniff(bytes) == "jpg" else { throw Failure(code: .format, message: "\(key) is not a JPEG picture") }
-            guard bytes.count <= 1 << 20 else { throw Failure(code: .format, message: "\(key) is larger than 1 MiB") }
+            if let problem = Self.pictureProblem([UInt8](bytes), field: key) { throw Failure(code: .format, message: problem) }
             pictures.append((key, bytes, BlobStore.name(of: bytes, extension: "jpg")))
         }
         guard !pictures.isEmpty else { throw Failure(code: .badRequest, message: "drivingLicenseImg and drivingLicenseImg2 may not both be empty") }

@@ -6,9 +6,8 @@ import ParkGateStore
 
 /// The Henan city platform's interfaces for enterprises' gate systems (section 4.1), under
 /// `/ysgk/restapi/transportControl/`: the `organ`/`ipctype`/`access_token`/`value` envelope,
-/// answered `{"code","status",…}` with section 2.6's codes. Served so far: `getAccessToken`,
-/// `getCheckVehicle`, `shareVehInfo` (also in its flat form, answered `result/err/data`) and
-/// `shareDrivingRecord`.
+/// answered `{"code","status",…}` with section 2.6's codes: all eight interfaces, the three
+/// filing interfaces also in their flat form (answered `result/err/data`).
 public struct HenanCityGateway: Sendable {
     let store: any Store
     let blobs: BlobStore
@@ -22,7 +21,8 @@ public struct HenanCityGateway: Sendable {
 
     /// Table A.4, the codes these interfaces give.
     public enum Code: String, Sendable {
-        case ok = "200", badRequest = "400", unauthorized = "401", forbidden = "403", notFound = "404", serverError = "500", format = "952"
+        case ok = "200", badRequest = "400", unauthorized = "401", forbidden = "403", notFound = "404", serverError = "500"
+        case fileMissing = "702", fileName = "948", fileUnpack = "949", format = "952"
 
         var status: String {
             switch self {
@@ -32,6 +32,9 @@ public struct HenanCityGateway: Sendable {
             case .forbidden: "服务器拒绝请求"
             case .notFound: "服务器找不到请求的网页"
             case .serverError: "服务器遭遇异常阻止了当前请求的执行"
+            case .fileMissing: "请求文件不存在"
+            case .fileName: "请求文件名格式不正确"
+            case .fileUnpack: "文件解压失败"
             case .format: "格式校验失败"
             }
         }
@@ -55,10 +58,9 @@ public struct HenanCityGateway: Sendable {
         "getAccessToken": "get_data", "getCheckVehicle": "get_data", "shareVehInfo": "put_data", "shareDrivingRecord": "put_data",
         "sharePhotoInfo": "put_file", "shareGoodsRecord": "put_data", "shareInnerVehInfo": "put_data", "shareInnerMHYElec": "put_data",
     ]
-    static let served: Set<String> = ["getAccessToken", "getCheckVehicle", "shareVehInfo", "shareDrivingRecord"]
 
     public func register<Context: RequestContext>(on router: Router<Context>, bodyLimit: Int) {
-        for endpoint in ["get_data", "put_data"] {
+        for endpoint in ["get_data", "put_data", "put_file"] {
             router.post(RouterPath("/ysgk/restapi/transportControl/\(endpoint)")) { request, _ -> Response in
                 let bytes: [UInt8]
                 do {
@@ -66,12 +68,30 @@ public struct HenanCityGateway: Sendable {
                 } catch is HTTPExchange.TooLarge {
                     return HTTPExchange.tooLargeResponse(limit: bodyLimit)
                 }
-                return HTTPExchange.json(try await handle(endpoint: endpoint, body: bytes, now: Date()))
+                let contentType = request.headers[.contentType]
+                return HTTPExchange.json(try await handle(endpoint: endpoint, body: bytes, contentType: contentType, now: Date()))
             }
         }
     }
 
-    func handle(endpoint: String, body: [UInt8], now: Date) async throws -> String {
+    func handle(endpoint: String, body: [UInt8], contentType: String? = nil, now: Date) async throws -> String {
+        var body = body
+        var upload: Upload?
+        // put_file as 5.2's example sends it: multipart parts `info` (the envelope) and `file`.
+        if endpoint == "put_file", case .multipart(let boundary) = WireBody.encoding(contentType: contentType, body: body) {
+            do {
+                guard let info = try WireBody.part("info", in: body, boundary: boundary) else {
+                    return Self.answer(.badRequest, reason: "the multipart part info (the envelope) is missing")
+                }
+                if let file = try WireBody.part("file", in: body, boundary: boundary) {
+                    guard !file.bytes.isEmpty else { return Self.answer(.fileMissing, reason: "the multipart part file is empty") }
+                    upload = Upload(filename: file.filename, bytes: file.bytes)
+                }
+                body = info.bytes
+            } catch {
+                return Self.answer(.badRequest, reason: "\(error)")
+            }
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
             return Self.answer(.badRequest, reason: "the body is not a JSON object")
         }
@@ -83,14 +103,20 @@ public struct HenanCityGateway: Sendable {
         guard let ipctype = fields.text("ipctype") else { return Self.answer(.badRequest, reason: "ipctype is required") }
         guard let home = Self.endpoints[ipctype] else { return Self.answer(.notFound, reason: "unknown ipctype \(ipctype)") }
         guard home == endpoint else { return Self.answer(.notFound, reason: "\(ipctype) is served at \(home), not \(endpoint)") }
-        guard Self.served.contains(ipctype) else { return Self.answer(.notFound, reason: "\(ipctype) is not served by this platform yet") }
         do {
+            if ipctype == "getAccessToken" { return try await accessToken(fields, now: now) }
+            let organ = try await authorise(fields, now: now)
+            let value = fields.object("value")
             switch ipctype {
-            case "getAccessToken": return try await accessToken(fields, now: now)
-            case "getCheckVehicle": return try await checkVehicle(fields, organ: try await authorise(fields, now: now), now: now)
-            case "shareDrivingRecord": return try await recordPassage(fields.object("value"), organ: try await authorise(fields, now: now), now: now)
-            default: return try await fileVehicle(fields.object("value"), organ: try await authorise(fields, now: now), now: now)
+            case "getCheckVehicle": return try await checkVehicle(fields, organ: organ, now: now)
+            case "shareDrivingRecord": return try await recordPassage(value, organ: organ, now: now)
+            case "sharePhotoInfo": return try await recordPhoto(value, upload: upload, organ: organ, now: now)
+            case "shareGoodsRecord": return try await recordGoods(value, organ: organ, now: now)
+            case "shareInnerVehInfo": try await saveLedgerEntry(.vehicle, value, organ: organ, now: now)
+            case "shareInnerMHYElec": try await saveLedgerEntry(.machinery, value, organ: organ, now: now)
+            default: try await saveFiling(value, organ: organ, now: now)
             }
+            return Self.answer(.ok)
         } catch let failure as Failure {
             return Self.answer(failure.code, reason: failure.message)
         }
