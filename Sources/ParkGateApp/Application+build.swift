@@ -51,6 +51,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
                           credentialCacheSeconds: config.cpmiCredentialCacheSeconds, logger: logger)
     cpmi.register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
     HenanCityGateway(store: store, blobs: blobs, time: time, logger: logger).register(on: router, bodyLimit: max(config.bodyLimit, 4 << 20))
+    HenanProvinceGateway(store: store, blobs: blobs, time: time, scanLicence: LicenceScanner.installed()?.scan, logger: logger)
+        .register(on: router, bodyLimit: max(config.bodyLimit, 8 << 20))
     let videoTouches = VideoTouchWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
     VideoGateway(store: store, blobs: blobs, time: time, keyLifetime: config.videoKeyLifetime, imageLimit: config.videoImageLimit, touches: videoTouches,
                  logger: logger).register(on: router, bodyLimit: config.bodyLimit)

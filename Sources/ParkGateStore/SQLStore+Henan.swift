@@ -74,6 +74,8 @@ public struct HenanVehicle: Sendable, Hashable, Encodable {
     public var drivingLicenseImage, vehicleListImage: String?
     /// The organ that filed it.
     public var filedBy: String
+    /// 车辆备案唯一识别编码 (`licensePK`): `HenanNumbering.recordKey` of the plate and colour.
+    public var licensePK: String?
     public var createdAt, updatedAt: Date
 
     public init(license: String, licenseColor: String, filedBy: String, createdAt: Date, updatedAt: Date) {
@@ -119,13 +121,15 @@ public struct HenanProject: Sendable, Hashable, Encodable {
     /// `controlEndTime`, nil when open-ended; `closedAt` when it was closed early.
     public var end, closedAt: Date?
     public var remark: String?
+    /// The city that reported it (RunControlProject); nil for this platform's own.
+    public var city: String?
     public var createdAt, updatedAt: Date
 
     public init(code: String, name: String, level: String, area: String, scope: String, strategy: String, industries: [String], companyTypes: [String],
-                start: Date, end: Date?, closedAt: Date? = nil, remark: String? = nil, createdAt: Date, updatedAt: Date) {
+                start: Date, end: Date?, closedAt: Date? = nil, remark: String? = nil, city: String? = nil, createdAt: Date, updatedAt: Date) {
         (self.code, self.name, self.level, self.area, self.scope, self.strategy) = (code, name, level, area, scope, strategy)
         (self.industries, self.companyTypes, self.start, self.end, self.closedAt, self.remark) = (industries, companyTypes, start, end, closedAt, remark)
-        (self.createdAt, self.updatedAt) = (createdAt, updatedAt)
+        (self.city, self.createdAt, self.updatedAt) = (city, createdAt, updatedAt)
     }
 }
 
@@ -133,15 +137,15 @@ extension SQLStore {
     public func saveHenanProject(_ p: HenanProject) async throws {
         try await database.execute(
             """
-            INSERT INTO henan_projects (code, name, level, area, scope, strategy, industries, company_types, start_ms, end_ms, closed_ms, remark, created_ms, updated_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO henan_projects (code, name, level, area, scope, strategy, industries, company_types, start_ms, end_ms, closed_ms, remark, created_ms, updated_ms, city)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, area = excluded.area, scope = excluded.scope,
                 strategy = excluded.strategy, industries = excluded.industries, company_types = excluded.company_types, start_ms = excluded.start_ms,
                 end_ms = excluded.end_ms, closed_ms = excluded.closed_ms, remark = excluded.remark, updated_ms = excluded.updated_ms
             """,
             [.text(p.code), .text(p.name), .text(p.level), .text(p.area), .text(p.scope), .text(p.strategy), .text(p.industries.joined(separator: ",")),
              .text(p.companyTypes.joined(separator: ",")), SQLValue(p.start), SQLValue(p.end), SQLValue(p.closedAt), SQLValue(p.remark),
-             SQLValue(p.createdAt), SQLValue(p.updatedAt)])
+             SQLValue(p.createdAt), SQLValue(p.updatedAt), SQLValue(p.city)])
     }
 
     public func henanProjects() async throws -> [HenanProject] {
@@ -151,7 +155,7 @@ extension SQLStore {
                 code: row.text("code") ?? "", name: row.text("name") ?? "", level: row.text("level") ?? "", area: row.text("area") ?? "",
                 scope: row.text("scope") ?? "", strategy: row.text("strategy") ?? "", industries: list("industries"), companyTypes: list("company_types"),
                 start: row.date("start_ms") ?? .distantPast, end: row.date("end_ms"), closedAt: row.date("closed_ms"), remark: row.text("remark"),
-                createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
+                city: row.text("city"), createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
         }
     }
 
@@ -191,18 +195,22 @@ extension SQLStore {
         try await database.execute(
             """
             INSERT INTO henan_vehicles (license, license_color, vehicle_type, use_character, emission_standard, fuel_type, vin, engine_no, owner,
-                address, model, register_date, issue_date, licence_image, list_image, filed_by, created_ms, updated_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                address, model, register_date, issue_date, licence_image, list_image, filed_by, created_ms, updated_ms, license_pk)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (license, license_color) DO UPDATE SET vehicle_type = excluded.vehicle_type, use_character = excluded.use_character,
                 emission_standard = excluded.emission_standard, fuel_type = excluded.fuel_type, vin = excluded.vin, engine_no = excluded.engine_no,
                 owner = excluded.owner, address = excluded.address, model = excluded.model, register_date = excluded.register_date,
                 issue_date = excluded.issue_date, licence_image = excluded.licence_image, list_image = excluded.list_image,
-                filed_by = excluded.filed_by, updated_ms = excluded.updated_ms
+                filed_by = excluded.filed_by, updated_ms = excluded.updated_ms, license_pk = COALESCE(excluded.license_pk, henan_vehicles.license_pk)
             """,
             [.text(v.license), .text(v.licenseColor), SQLValue(v.vehicleType), SQLValue(v.useCharacter), SQLValue(v.emissionStandard), SQLValue(v.fuelType),
              SQLValue(v.vin), SQLValue(v.engineNo), SQLValue(v.owner), SQLValue(v.address), SQLValue(v.model), SQLValue(v.registerDate),
              SQLValue(v.issueDate), SQLValue(v.drivingLicenseImage), SQLValue(v.vehicleListImage), .text(v.filedBy), SQLValue(v.createdAt),
-             SQLValue(v.updatedAt)])
+             SQLValue(v.updatedAt), SQLValue(v.licensePK)])
+    }
+
+    public func henanVehicle(licensePK: String) async throws -> HenanVehicle? {
+        try await database.query("SELECT * FROM henan_vehicles WHERE license_pk = ?", [.text(licensePK)]).first.map(Self.henanVehicle)
     }
 
     public func henanVehicle(license: String, color: String) async throws -> HenanVehicle? {
@@ -223,6 +231,7 @@ extension SQLStore {
         (v.vehicleType, v.useCharacter, v.emissionStandard, v.fuelType) = (row.text("vehicle_type"), row.text("use_character"), row.text("emission_standard"), row.text("fuel_type"))
         (v.vin, v.engineNo, v.owner, v.address, v.model) = (row.text("vin"), row.text("engine_no"), row.text("owner"), row.text("address"), row.text("model"))
         (v.registerDate, v.issueDate, v.drivingLicenseImage, v.vehicleListImage) = (row.text("register_date"), row.text("issue_date"), row.text("licence_image"), row.text("list_image"))
+        v.licensePK = row.text("license_pk")
         return v
     }
 

@@ -53,12 +53,14 @@ public struct HenanLedgerEntry: Sendable, Hashable, Encodable {
     /// Blob names of the pictures, by field.
     public var images: [String: String]
     public var filedBy: String
+    /// `licensePK` the provincial role issues for the entry (`HenanNumbering.recordKey`).
+    public var licensePK: String?
     public var createdAt, updatedAt: Date
 
     public init(kind: Kind, enterprise: String, item: String, status: String, fields: [String: String], images: [String: String],
-                filedBy: String, createdAt: Date, updatedAt: Date) {
+                filedBy: String, licensePK: String? = nil, createdAt: Date, updatedAt: Date) {
         (self.kind, self.enterprise, self.item, self.status, self.fields, self.images) = (kind, enterprise, item, status, fields, images)
-        (self.filedBy, self.createdAt, self.updatedAt) = (filedBy, createdAt, updatedAt)
+        (self.filedBy, self.licensePK, self.createdAt, self.updatedAt) = (filedBy, licensePK, createdAt, updatedAt)
     }
 }
 
@@ -119,12 +121,13 @@ extension SQLStore {
     public func saveHenanLedgerEntry(_ e: HenanLedgerEntry) async throws {
         try await database.execute(
             """
-            INSERT INTO henan_ledgers (kind, enterprise, item, status, fields, images, filed_by, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO henan_ledgers (kind, enterprise, item, status, fields, images, filed_by, created_ms, updated_ms, license_pk)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (kind, enterprise, item) DO UPDATE SET status = excluded.status, fields = excluded.fields, images = excluded.images,
-                filed_by = excluded.filed_by, updated_ms = excluded.updated_ms
+                filed_by = excluded.filed_by, updated_ms = excluded.updated_ms, license_pk = COALESCE(excluded.license_pk, henan_ledgers.license_pk)
             """,
             [.text(e.kind.rawValue), .text(e.enterprise), .text(e.item), .text(e.status), .text(Self.jsonText(e.fields)), .text(Self.jsonText(e.images)),
-             .text(e.filedBy), SQLValue(e.createdAt), SQLValue(e.updatedAt)])
+             .text(e.filedBy), SQLValue(e.createdAt), SQLValue(e.updatedAt), SQLValue(e.licensePK)])
     }
 
     /// Ledger entries of one kind, of one enterprise or all, by enterprise and item.
@@ -132,12 +135,20 @@ extension SQLStore {
         var filter = Filter()
         filter.equal("kind", kind.rawValue)
         filter.equal("enterprise", enterprise)
-        return try await database.query("SELECT * FROM henan_ledgers \(filter.sql) ORDER BY enterprise, item LIMIT ?", filter.binds + [.int(Int64(limit))]).map { row in
-            HenanLedgerEntry(
-                kind: HenanLedgerEntry.Kind(rawValue: row.text("kind") ?? "") ?? kind, enterprise: row.text("enterprise") ?? "", item: row.text("item") ?? "",
-                status: row.text("status") ?? "", fields: Self.jsonMap(row.text("fields")), images: Self.jsonMap(row.text("images")),
-                filedBy: row.text("filed_by") ?? "", createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
-        }
+        return try await database.query("SELECT * FROM henan_ledgers \(filter.sql) ORDER BY enterprise, item LIMIT ?", filter.binds + [.int(Int64(limit))])
+            .map(Self.ledgerEntry)
+    }
+
+    public func henanLedgerEntry(licensePK: String) async throws -> HenanLedgerEntry? {
+        try await database.query("SELECT * FROM henan_ledgers WHERE license_pk = ?", [.text(licensePK)]).first.map(Self.ledgerEntry)
+    }
+
+    static func ledgerEntry(_ row: SQLRow) -> HenanLedgerEntry {
+        HenanLedgerEntry(
+            kind: HenanLedgerEntry.Kind(rawValue: row.text("kind") ?? "") ?? .vehicle, enterprise: row.text("enterprise") ?? "", item: row.text("item") ?? "",
+            status: row.text("status") ?? "", fields: jsonMap(row.text("fields")), images: jsonMap(row.text("images")),
+            filedBy: row.text("filed_by") ?? "", licensePK: row.text("license_pk"), createdAt: row.date("created_ms") ?? .distantPast,
+            updatedAt: row.date("updated_ms") ?? .distantPast)
     }
 
     static func jsonText(_ map: [String: String]) -> String {

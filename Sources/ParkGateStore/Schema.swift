@@ -388,5 +388,40 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0019-henan-province") { _ in
+            [
+                // The provincial role: enterprises and gates the cities register (AddCompany, AddGate)
+                // with the secrets issued for them; the fields as sent (JSON).
+                """
+                CREATE TABLE henan_province_companies (
+                    code TEXT PRIMARY KEY, city TEXT NOT NULL, secret TEXT NOT NULL UNIQUE, fields TEXT NOT NULL, created_ms BIGINT NOT NULL,
+                    updated_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE henan_province_gates (
+                    company TEXT NOT NULL, code TEXT NOT NULL, secret TEXT NOT NULL UNIQUE, username TEXT NOT NULL, password_hash TEXT NOT NULL,
+                    fields TEXT NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, PRIMARY KEY (company, code))
+                """,
+                // Reports the cities send (passages, goods, daily figures, gate status, seasonal
+                // measures, check feedback), each once by its key within its method.
+                """
+                CREATE TABLE henan_province_records (
+                    method TEXT NOT NULL, item TEXT NOT NULL, city TEXT NOT NULL, company TEXT, fields TEXT NOT NULL, received_ms BIGINT NOT NULL,
+                    PRIMARY KEY (method, item))
+                """,
+                "CREATE INDEX henan_province_records_city ON henan_province_records (method, city, received_ms)",
+                """
+                CREATE TABLE henan_fences (
+                    id TEXT PRIMARY KEY, city TEXT NOT NULL, name TEXT NOT NULL, area TEXT NOT NULL, remark TEXT, created_ms BIGINT NOT NULL,
+                    updated_ms BIGINT NOT NULL)
+                """,
+                "ALTER TABLE henan_vehicles ADD COLUMN license_pk TEXT",
+                "CREATE UNIQUE INDEX henan_vehicles_pk ON henan_vehicles (license_pk)",
+                "ALTER TABLE henan_ledgers ADD COLUMN license_pk TEXT",
+                "CREATE UNIQUE INDEX henan_ledgers_pk ON henan_ledgers (license_pk)",
+                // A project a city reported (RunControlProject); NULL for this platform's own.
+                "ALTER TABLE henan_projects ADD COLUMN city TEXT",
+            ]
+        },
     ]
 }

@@ -116,6 +116,18 @@ public protocol Store: Sendable {
     func henanGoods(enterprise: String?, limit: Int) async throws -> [HenanGoods]
     func saveHenanLedgerEntry(_ entry: HenanLedgerEntry) async throws
     func henanLedger(kind: HenanLedgerEntry.Kind, enterprise: String?, limit: Int) async throws -> [HenanLedgerEntry]
+    func henanLedgerEntry(licensePK: String) async throws -> HenanLedgerEntry?
+    func henanVehicle(licensePK: String) async throws -> HenanVehicle?
+    // The provincial role: registrations, the cities' reports, ban zones
+    func saveHenanProvinceCompany(_ company: HenanProvinceCompany) async throws
+    func henanProvinceCompany(code: String?, secret: String?) async throws -> HenanProvinceCompany?
+    func henanProvinceCompanies(city: String?) async throws -> [HenanProvinceCompany]
+    func saveHenanProvinceGate(_ gate: HenanProvinceGate) async throws
+    func henanProvinceGates(company: String?, secret: String?) async throws -> [HenanProvinceGate]
+    @discardableResult func saveHenanProvinceRecord(_ record: HenanProvinceRecord) async throws -> Bool
+    func henanProvinceRecords(method: String, city: String?, limit: Int) async throws -> [HenanProvinceRecord]
+    func saveHenanFence(_ fence: HenanFence) async throws
+    func henanFences(city: String?) async throws -> [HenanFence]
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     /// Keeps one entry of a device's log (login, unregistration, refused request).
     func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws

@@ -152,3 +152,20 @@ public enum ControlEngine {
         return "\(what)，\(vehicle.fuel == nil ? "燃料类型未备案（按柴油）" : fuel.label)，\(stage.label)"
     }
 }
+
+extension ControlEngine {
+    /// What is wrong with a control project's codes (7.16, 7.18–7.21) and times, if anything.
+    public static func projectProblem(level: String, area: String, scope: String, industries: [String], companyTypes: [String], strategy: String,
+                                      start: Date, end: Date?) -> String? {
+        guard HenanControlLevel(code: level) != nil else { return "level \(level) is not in 7.18 (1–4)" }
+        guard HenanControlArea(code: area) != nil else { return "area \(area) is not in 7.19 (1, 2)" }
+        guard let covered = Scope(rawValue: scope) else { return "scope \(scope) must be 1 (industries), 2 (control types) or 3 (both)" }
+        guard HenanControlStrategy(code: strategy) != nil else { return "strategy \(strategy) is not in 7.20 (1–7)" }
+        if let bad = industries.first(where: { HenanIndustry.name(of: $0) == nil }) { return "industry \(bad) is not in 7.16" }
+        if let bad = companyTypes.first(where: { HenanCompanyControlType(code: $0) == nil }) { return "control type \(bad) is not in 7.21" }
+        if covered != .companyType, industries.isEmpty { return "scope \(scope) needs the industries it covers" }
+        if covered != .industry, companyTypes.isEmpty { return "scope \(scope) needs the enterprise control types it covers" }
+        if let end, end <= start { return "the end must be after the start" }
+        return nil
+    }
+}

@@ -103,7 +103,15 @@ extension HenanCityGateway {
     /// 4.1.7 `shareInnerVehInfo` and 4.1.8 `shareInnerMHYElec`: an entry of the enterprise's
     /// in-plant ledgers. `companyCode` must be the organ's enterprise; the code lists are checked
     /// (952), the pictures are JPEG of at most 1 MiB; the latest report of an item replaces it.
-    func saveLedgerEntry(_ kind: HenanLedgerEntry.Kind, _ value: HenanFields, organ: String, now: Date) async throws {
+    /// With `previous` (the provincial Inner*Modify) the fields not sent and the pictures keep
+    /// their values.
+    @discardableResult
+    func saveLedgerEntry(_ kind: HenanLedgerEntry.Kind, _ sent: HenanFields, organ: String, now: Date, licensePK: String? = nil,
+                         previous: HenanLedgerEntry? = nil) async throws -> HenanLedgerEntry {
+        var merged: [String: Any] = previous?.fields ?? [:]
+        for (key, member) in sent.members { merged[key] = member }
+        if sent.members["onwer"] != nil { merged.removeValue(forKey: "owner") }
+        let value = HenanFields(merged)
         let required = kind == .vehicle ? ["companyCode", "license", "licenseColor", "carStatus"] : ["companyCode", "mhyPlate", "mhyStatus"]
         if let missing = required.first(where: { value.text($0) == nil }) { throw Failure(code: .badRequest, message: "\(missing) is required") }
         let enterprise = value.text("companyCode")!
@@ -135,7 +143,7 @@ extension HenanCityGateway {
             if let problem = Self.pictureProblem([UInt8](bytes), field: key) { throw Failure(code: .format, message: problem) }
             pictures.append((key, bytes, BlobStore.name(of: bytes, extension: "jpg")))
         }
-        guard !pictures.isEmpty else {
+        guard !pictures.isEmpty || previous != nil else {
             throw Failure(code: .badRequest, message: kind == .vehicle
                 ? "drivingLicenseImg and drivingLicenseImg2 may not both be empty" : "imageInfo (the engine plate picture) is required")
         }
@@ -145,9 +153,12 @@ extension HenanCityGateway {
         for (key, _) in value.members where !pictureKeys.contains(key) && !["accessToken", "companySecretCode"].contains(key) {
             if let text = value.text(key) { fields[key == "onwer" ? "owner" : key] = text }
         }
-        try await store.saveHenanLedgerEntry(HenanLedgerEntry(
-            kind: kind, enterprise: enterprise, item: item, status: value.text(statusKey)!, fields: fields,
-            images: Dictionary(uniqueKeysWithValues: pictures.map { ($0.key, $0.name) }), filedBy: organ,
-            createdAt: now, updatedAt: now))  // a replaced entry keeps its first createdAt
+        var images = previous?.images ?? [:]
+        for picture in pictures { images[picture.key] = picture.name }
+        let entry = HenanLedgerEntry(
+            kind: kind, enterprise: enterprise, item: item, status: value.text(statusKey)!, fields: fields, images: images, filedBy: organ,
+            licensePK: licensePK ?? previous?.licensePK, createdAt: now, updatedAt: now)  // a replaced entry keeps its first createdAt
+        try await store.saveHenanLedgerEntry(entry)
+        return entry
     }
 }

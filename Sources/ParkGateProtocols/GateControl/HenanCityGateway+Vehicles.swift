@@ -45,7 +45,8 @@ extension HenanCityGateway {
             type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
         let enterprise = ControlEngine.Enterprise(
             code: code, industry: registered?.industry, controlType: registered?.controlType.flatMap { HenanCompanyControlType(code: $0) })
-        let projects = try await store.henanProjects().compactMap(ControlEngine.Project.init)
+        // This platform's own projects; those cities reported (provincial role) apply to their cities.
+        let projects = try await store.henanProjects().filter { $0.city == nil }.compactMap(ControlEngine.Project.init)
         return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: time), filing)
     }
 
@@ -77,7 +78,10 @@ extension HenanCityGateway {
 
     /// Checks a filing against the code lists (952), its pictures (JPEG, at most 1 MiB; the
     /// licence and the vehicle list may not both be missing), then stores the pictures and the filing.
-    func saveFiling(_ value: HenanFields, organ: String, now: Date) async throws {
+    /// With `existing` (the provincial VehElecAccountModify) the fields not sent and the
+    /// pictures keep their filed values.
+    @discardableResult
+    func saveFiling(_ value: HenanFields, organ: String, now: Date, licensePK: String? = nil, existing previous: HenanVehicle? = nil) async throws -> HenanVehicle {
         guard let license = value.text("license"), let color = value.text("licenseColor") else {
             throw Failure(code: .badRequest, message: "license and licenseColor are required")
         }
@@ -99,17 +103,24 @@ extension HenanCityGateway {
             if let problem = Self.pictureProblem([UInt8](bytes), field: key) { throw Failure(code: .format, message: problem) }
             pictures.append((key, bytes, BlobStore.name(of: bytes, extension: "jpg")))
         }
-        guard !pictures.isEmpty else { throw Failure(code: .badRequest, message: "drivingLicenseImg and drivingLicenseImg2 may not both be empty") }
+        guard !pictures.isEmpty || previous != nil else {
+            throw Failure(code: .badRequest, message: "drivingLicenseImg and drivingLicenseImg2 may not both be empty")
+        }
         for picture in pictures { try blobs.put(picture.bytes, named: picture.name) }
         let existing = try await store.henanVehicle(license: license, color: color)
         var filing = HenanVehicle(license: license, licenseColor: color, filedBy: organ, createdAt: existing?.createdAt ?? now, updatedAt: now)
+        func text(_ key: String, _ kept: String?) -> String? { value.text(key) ?? (previous == nil ? nil : kept) }
         (filing.vehicleType, filing.useCharacter, filing.emissionStandard, filing.fuelType) =
-            (value.text("vehicleType"), value.text("useCharacter"), value.text("emissionStandard"), value.text("fuelType"))
+            (text("vehicleType", previous?.vehicleType), text("useCharacter", previous?.useCharacter),
+             text("emissionStandard", previous?.emissionStandard), text("fuelType", previous?.fuelType))
         (filing.vin, filing.engineNo, filing.owner, filing.address, filing.model) =
-            (value.text("vin"), value.text("engineNo"), value.text("onwer") ?? value.text("owner"), value.text("address"), value.text("model"))
-        (filing.registerDate, filing.issueDate) = (value.text("registerDate"), value.text("issueDate"))
-        filing.drivingLicenseImage = pictures.first { $0.key == "drivingLicenseImg" }?.name
-        filing.vehicleListImage = pictures.first { $0.key == "drivingLicenseImg2" }?.name
+            (text("vin", previous?.vin), text("engineNo", previous?.engineNo), value.text("onwer") ?? text("owner", previous?.owner),
+             text("address", previous?.address), text("model", previous?.model))
+        (filing.registerDate, filing.issueDate) = (text("registerDate", previous?.registerDate), text("issueDate", previous?.issueDate))
+        filing.drivingLicenseImage = pictures.first { $0.key == "drivingLicenseImg" }?.name ?? previous?.drivingLicenseImage
+        filing.vehicleListImage = pictures.first { $0.key == "drivingLicenseImg2" }?.name ?? previous?.vehicleListImage
+        filing.licensePK = licensePK ?? existing?.licensePK
         try await store.saveHenanVehicle(filing)
+        return filing
     }
 }
