@@ -31,6 +31,16 @@ public struct AppConfig: Sendable {
     public var videoSilence: Double = 180
     /// Days video captures and their images are kept (附件 2 section 五: 30).
     public var videoRetentionDays: Double = 30
+    /// The city role's provincial platform (`henan.province.url`, `.secret`, `.user`,
+    /// `.password`): when a URL is set, the relay sends it the outbox.
+    public var henanProvinceURL: String?
+    public var henanProvinceSecret = "", henanProvinceUser = "", henanProvincePassword = ""
+    /// Seconds between relay rounds (`henan.relay.interval`).
+    public var henanRelayInterval: Double = 2
+    /// Seconds to wait after the province could not be reached, doubling to 10 minutes (`henan.relay.backoff`).
+    public var henanRelayBackoff: Double = 5
+    /// Plate prefixes counted as local in the daily figures (`henan.local.plates`, comma list).
+    public var henanLocalPlates = ["豫"]
     /// Seconds an `appIdentityKey` lives (附件 2: 24 hours).
     public var videoKeyLifetime: Double = 86_400
     /// Largest decoded video image (bytes).
@@ -107,6 +117,15 @@ public struct AppConfig: Sendable {
         config.videoKeyLifetime = double("video.keyLifetime", config.videoKeyLifetime)
         config.videoImageLimit = Int(double("video.imageLimit", Double(config.videoImageLimit)))
         config.sweepInterval = double("devices.sweepInterval", config.sweepInterval)
+        config.henanProvinceURL = commandLine["henan.province.url"] ?? reader.string(forKey: "henan.province.url")
+        config.henanProvinceSecret = string("henan.province.secret", config.henanProvinceSecret)
+        config.henanProvinceUser = string("henan.province.user", config.henanProvinceUser)
+        config.henanProvincePassword = string("henan.province.password", config.henanProvincePassword)
+        config.henanRelayInterval = double("henan.relay.interval", config.henanRelayInterval)
+        config.henanRelayBackoff = double("henan.relay.backoff", config.henanRelayBackoff)
+        config.henanLocalPlates = string("henan.local.plates", config.henanLocalPlates.joined(separator: ",")).split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         config.tcpPort = int("cpmi.tcp.port", config.tcpPort)
         config.tcpReadIdleTime = double("cpmi.tcp.readIdleTime", config.tcpReadIdleTime)
         config.tcpWriteIdleTime = double("cpmi.tcp.writeIdleTime", config.tcpWriteIdleTime)

@@ -89,6 +89,14 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
         })
     }
     let retention = VideoRetention(store: store, blobs: blobs, days: config.videoRetentionDays)
+    if let url = config.henanProvinceURL, !url.isEmpty {
+        let relay = HenanRelay(store: store, blobs: blobs, settings: HenanRelay.Settings(
+            url: url, orgSecret: config.henanProvinceSecret, username: config.henanProvinceUser, password: config.henanProvincePassword,
+            localPlates: config.henanLocalPlates, backoff: config.henanRelayBackoff), time: time, logger: logger)
+        services.append(PeriodicService(name: "henan relay", interval: config.henanRelayInterval, isReady: { ready.withLock { $0 } }, logger: logger) {
+            try await relay.tick()
+        })
+    }
     services.append(PeriodicService(name: "video retention", interval: 3600, isReady: { ready.withLock { $0 } }, logger: logger) {
         let (captures, files) = try await retention.sweep()
         if captures > 0 { logger.info("video retention", metadata: ["captures": "\(captures)", "files": "\(files)"]) }

@@ -134,8 +134,8 @@ public struct HenanProject: Sendable, Hashable, Encodable {
 }
 
 extension SQLStore {
-    public func saveHenanProject(_ p: HenanProject) async throws {
-        try await database.execute(
+    public func saveHenanProject(_ p: HenanProject, relay: [HenanRelayItem]) async throws {
+        let upsert = SQLStatement(
             """
             INSERT INTO henan_projects (code, name, level, area, scope, strategy, industries, company_types, start_ms, end_ms, closed_ms, remark, created_ms, updated_ms, city)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -146,6 +146,7 @@ extension SQLStore {
             [.text(p.code), .text(p.name), .text(p.level), .text(p.area), .text(p.scope), .text(p.strategy), .text(p.industries.joined(separator: ",")),
              .text(p.companyTypes.joined(separator: ",")), SQLValue(p.start), SQLValue(p.end), SQLValue(p.closedAt), SQLValue(p.remark),
              SQLValue(p.createdAt), SQLValue(p.updatedAt), SQLValue(p.city)])
+        _ = try await database.transaction([upsert] + relay.map(relayStatement))
     }
 
     public func henanProjects() async throws -> [HenanProject] {
@@ -159,22 +160,19 @@ extension SQLStore {
         }
     }
 
-    /// Stores a passage; false when its `lsh` is already stored (a repeat: nothing new).
-    public func saveHenanPassage(_ p: HenanPassage) async throws -> Bool {
-        do {
-            try await database.execute(
-                """
-                INSERT INTO henan_passages (lsh, organ, enterprise, enterprise_name, gate, license, license_color, entering, passed_from_ms, passed_to_ms,
-                    barrier_lifted, is_control, control_reason, project, received_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.text(p.lsh), .text(p.organ), .text(p.enterprise), SQLValue(p.enterpriseName), .text(p.gate), .text(p.license), .text(p.licenseColor),
-                 SQLValue(p.entering), SQLValue(p.passedFrom), SQLValue(p.passedTo), SQLValue(p.barrierLifted), SQLValue(p.isControl), .text(p.controlReason),
-                 SQLValue(p.project), SQLValue(p.receivedAt)])
-            return true
-        } catch StoreError.conflict {
-            return false
-        }
+    /// Stores a passage with what it owes the province, in one transaction; false when its
+    /// `lsh` is already stored (a repeat: nothing new, nothing queued).
+    public func saveHenanPassage(_ p: HenanPassage, relay: [HenanRelayItem]) async throws -> Bool {
+        let insert = SQLStatement(
+            """
+            INSERT INTO henan_passages (lsh, organ, enterprise, enterprise_name, gate, license, license_color, entering, passed_from_ms, passed_to_ms,
+                barrier_lifted, is_control, control_reason, project, received_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lsh) DO NOTHING
+            """,
+            [.text(p.lsh), .text(p.organ), .text(p.enterprise), SQLValue(p.enterpriseName), .text(p.gate), .text(p.license), .text(p.licenseColor),
+             SQLValue(p.entering), SQLValue(p.passedFrom), SQLValue(p.passedTo), SQLValue(p.barrierLifted), SQLValue(p.isControl), .text(p.controlReason),
+             SQLValue(p.project), SQLValue(p.receivedAt)])
+        return try await database.transaction([insert] + relay.map(relayStatement)).first ?? 0 > 0
     }
 
     /// Passages newest first, of one enterprise or all.
@@ -191,8 +189,8 @@ extension SQLStore {
         }
     }
 
-    public func saveHenanVehicle(_ v: HenanVehicle) async throws {
-        try await database.execute(
+    public func saveHenanVehicle(_ v: HenanVehicle, relay: [HenanRelayItem]) async throws {
+        let upsert = SQLStatement(
             """
             INSERT INTO henan_vehicles (license, license_color, vehicle_type, use_character, emission_standard, fuel_type, vin, engine_no, owner,
                 address, model, register_date, issue_date, licence_image, list_image, filed_by, created_ms, updated_ms, license_pk)
@@ -207,6 +205,7 @@ extension SQLStore {
              SQLValue(v.vin), SQLValue(v.engineNo), SQLValue(v.owner), SQLValue(v.address), SQLValue(v.model), SQLValue(v.registerDate),
              SQLValue(v.issueDate), SQLValue(v.drivingLicenseImage), SQLValue(v.vehicleListImage), .text(v.filedBy), SQLValue(v.createdAt),
              SQLValue(v.updatedAt), SQLValue(v.licensePK)])
+        _ = try await database.transaction([upsert] + relay.map(relayStatement))
     }
 
     public func henanVehicle(licensePK: String) async throws -> HenanVehicle? {
@@ -257,8 +256,8 @@ extension SQLStore {
                    createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
     }
 
-    public func saveHenanEnterprise(_ enterprise: HenanEnterprise) async throws {
-        try await database.execute(
+    public func saveHenanEnterprise(_ enterprise: HenanEnterprise, relay: [HenanRelayItem]) async throws {
+        let upsert = SQLStatement(
             """
             INSERT INTO henan_enterprises (code, name, industry, sub_industry, control_type, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (code) DO UPDATE SET name = excluded.name, industry = excluded.industry, sub_industry = excluded.sub_industry,
@@ -266,6 +265,7 @@ extension SQLStore {
             """,
             [.text(enterprise.code), .text(enterprise.name), SQLValue(enterprise.industry), SQLValue(enterprise.subIndustry), SQLValue(enterprise.controlType),
              SQLValue(enterprise.createdAt), SQLValue(enterprise.updatedAt)])
+        _ = try await database.transaction([upsert] + relay.map(relayStatement))
     }
 
     public func henanEnterprises() async throws -> [HenanEnterprise] {
@@ -281,13 +281,14 @@ extension SQLStore {
                         controlType: row.text("control_type"), createdAt: row.date("created_ms") ?? .distantPast, updatedAt: row.date("updated_ms") ?? .distantPast)
     }
 
-    public func saveHenanGate(_ gate: HenanGate) async throws {
-        try await database.execute(
+    public func saveHenanGate(_ gate: HenanGate, relay: [HenanRelayItem]) async throws {
+        let upsert = SQLStatement(
             """
             INSERT INTO henan_gates (enterprise, code, type, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (enterprise, code) DO UPDATE SET type = excluded.type, updated_ms = excluded.updated_ms
             """,
             [.text(gate.enterprise), .text(gate.code), .text(gate.type), SQLValue(gate.createdAt), SQLValue(gate.updatedAt)])
+        _ = try await database.transaction([upsert] + relay.map(relayStatement))
     }
 
     public func henanGates(enterprise: String?) async throws -> [HenanGate] {

@@ -91,17 +91,17 @@ extension SQLStore {
         }
     }
 
-    /// Stores a goods record; false when its serial and goods are already stored (a repeat).
-    @discardableResult
-    public func saveHenanGoods(_ g: HenanGoods) async throws -> Bool {
-        let inserted = try await database.execute(
+    /// Stores a goods record with what it owes the province, in one transaction; false when
+    /// its serial and goods are already stored (a repeat).
+    public func saveHenanGoods(_ g: HenanGoods, relay: [HenanRelayItem]) async throws -> Bool {
+        let insert = SQLStatement(
             """
             INSERT INTO henan_goods (lsh, goods, organ, enterprise, enterprise_name, gate, license, license_color, tons, registered_ms, received_ms)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lsh, goods) DO NOTHING
             """,
             [.text(g.lsh), .text(g.goods), .text(g.organ), .text(g.enterprise), SQLValue(g.enterpriseName), .text(g.gate), .text(g.license),
              .text(g.licenseColor), .text(g.tons), SQLValue(g.registeredAt), SQLValue(g.receivedAt)])
-        return inserted > 0
+        return try await database.transaction([insert] + relay.map(relayStatement)).first ?? 0 > 0
     }
 
     /// Goods records newest first, of one enterprise or all.

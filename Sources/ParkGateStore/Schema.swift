@@ -423,5 +423,23 @@ public enum Schema {
                 "ALTER TABLE henan_projects ADD COLUMN city TEXT",
             ]
         },
+        Migration(name: "0020-henan-relay") { _ in
+            [
+                // The city role's outbox to its provincial platform: what to send (a method and
+                // the fields of one call or one list item), written in the transaction of the record
+                // it relays; each (method, item) once.
+                """
+                CREATE TABLE henan_relay (
+                    id BIGINT PRIMARY KEY, method TEXT NOT NULL, item TEXT NOT NULL, company TEXT, payload TEXT NOT NULL, status TEXT NOT NULL,
+                    attempts BIGINT NOT NULL, next_ms BIGINT NOT NULL, last_error TEXT, created_ms BIGINT NOT NULL, sent_ms BIGINT,
+                    UNIQUE (method, item))
+                """,
+                "CREATE INDEX henan_relay_due ON henan_relay (status, next_ms, id)",
+                // What the province issued: the enterprise's and the gate's secrets, a project's code.
+                "ALTER TABLE henan_enterprises ADD COLUMN province_secret TEXT",
+                "ALTER TABLE henan_gates ADD COLUMN province_secret TEXT",
+                "ALTER TABLE henan_projects ADD COLUMN province_code TEXT",
+            ]
+        },
     ]
 }

@@ -96,23 +96,23 @@ public protocol Store: Sendable {
     func saveHenanOrgan(_ organ: HenanOrgan) async throws
     func henanOrgans() async throws -> [HenanOrgan]
     func henanOrgan(_ organ: String) async throws -> HenanOrgan?
-    func saveHenanEnterprise(_ enterprise: HenanEnterprise) async throws
+    func saveHenanEnterprise(_ enterprise: HenanEnterprise, relay: [HenanRelayItem]) async throws
     func henanEnterprises() async throws -> [HenanEnterprise]
     func henanEnterprise(code: String) async throws -> HenanEnterprise?
-    func saveHenanGate(_ gate: HenanGate) async throws
+    func saveHenanGate(_ gate: HenanGate, relay: [HenanRelayItem]) async throws
     func henanGates(enterprise: String?) async throws -> [HenanGate]
     func saveHenanCity(_ city: HenanCity) async throws
     func henanCities() async throws -> [HenanCity]
-    func saveHenanVehicle(_ vehicle: HenanVehicle) async throws
+    func saveHenanVehicle(_ vehicle: HenanVehicle, relay: [HenanRelayItem]) async throws
     func henanVehicle(license: String, color: String) async throws -> HenanVehicle?
     func henanVehicles(plate: String?, limit: Int) async throws -> [HenanVehicle]
-    @discardableResult func saveHenanPassage(_ passage: HenanPassage) async throws -> Bool
+    @discardableResult func saveHenanPassage(_ passage: HenanPassage, relay: [HenanRelayItem]) async throws -> Bool
     func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage]
-    func saveHenanProject(_ project: HenanProject) async throws
+    func saveHenanProject(_ project: HenanProject, relay: [HenanRelayItem]) async throws
     func henanProjects() async throws -> [HenanProject]
     @discardableResult func saveHenanPhoto(_ photo: HenanPhoto) async throws -> Bool
     func henanPhotos(lsh: String?, limit: Int) async throws -> [HenanPhoto]
-    @discardableResult func saveHenanGoods(_ goods: HenanGoods) async throws -> Bool
+    @discardableResult func saveHenanGoods(_ goods: HenanGoods, relay: [HenanRelayItem]) async throws -> Bool
     func henanGoods(enterprise: String?, limit: Int) async throws -> [HenanGoods]
     func saveHenanLedgerEntry(_ entry: HenanLedgerEntry) async throws
     func henanLedger(kind: HenanLedgerEntry.Kind, enterprise: String?, limit: Int) async throws -> [HenanLedgerEntry]
@@ -128,6 +128,17 @@ public protocol Store: Sendable {
     func henanProvinceRecords(method: String, city: String?, limit: Int) async throws -> [HenanProvinceRecord]
     func saveHenanFence(_ fence: HenanFence) async throws
     func henanFences(city: String?) async throws -> [HenanFence]
+    // The city role's outbox to its province (records above queue their calls in their own transaction)
+    func enqueueHenanRelay(_ items: [HenanRelayItem]) async throws
+    func dueHenanRelay(now: Date, limit: Int) async throws -> [HenanRelayItem]
+    func henanRelayItems(status: HenanRelayItem.Status?, method: String?, limit: Int) async throws -> [HenanRelayItem]
+    func markHenanRelay(ids: [Int64], status: HenanRelayItem.Status, error: String?, next: Date, now: Date) async throws
+    func retryHenanRelay(method: String?, now: Date) async throws -> Int
+    func henanRelayBacklog() async throws -> [HenanRelayBacklog]
+    func setHenanProvinceSecret(enterprise: String, gate: String?, secret: String) async throws
+    func henanProvinceSecret(enterprise: String, gate: String?) async throws -> String?
+    func setHenanProjectProvinceCode(_ code: String, provinceCode: String) async throws
+    func henanProjectProvinceCode(_ code: String) async throws -> String?
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]
     /// Keeps one entry of a device's log (login, unregistration, refused request).
     func appendVideoDeviceEvent(_ event: VideoDeviceEvent) async throws
@@ -181,3 +192,14 @@ public protocol Store: Sendable {
 
     func close() async throws
 }
+
+extension Store {
+    /// The saves without anything for the province (the provincial role's own copies, tests).
+    public func saveHenanEnterprise(_ enterprise: HenanEnterprise) async throws { try await saveHenanEnterprise(enterprise, relay: []) }
+    public func saveHenanGate(_ gate: HenanGate) async throws { try await saveHenanGate(gate, relay: []) }
+    public func saveHenanVehicle(_ vehicle: HenanVehicle) async throws { try await saveHenanVehicle(vehicle, relay: []) }
+    @discardableResult public func saveHenanPassage(_ passage: HenanPassage) async throws -> Bool { try await saveHenanPassage(passage, relay: []) }
+    public func saveHenanProject(_ project: HenanProject) async throws { try await saveHenanProject(project, relay: []) }
+    @discardableResult public func saveHenanGoods(_ goods: HenanGoods) async throws -> Bool { try await saveHenanGoods(goods, relay: []) }
+}
+

@@ -229,3 +229,57 @@ struct ControlProjectCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `parkgate scan-licence --file X.jpg`: what DrivingLicenseScanEx would read from a picture,
+/// for an operator checking a camera's pictures or the OCR installation.
+struct ScanLicenceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan-licence", abstract: "Henan: read a driving licence picture (JPEG) as DrivingLicenseScanEx does; prints the fields as JSON.")
+    @Option(help: "The JPEG picture.") var file: String
+
+    func run() async throws {
+        guard let scanner = LicenceScanner.installed() else {
+            throw ValidationError("tesseract with chi_sim is not installed (Debian: tesseract-ocr tesseract-ocr-chi-sim)")
+        }
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        guard let fields = await scanner.scan(bytes) else { throw ValidationError("tesseract could not read \(file)") }
+        let json = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: json, as: UTF8.self))
+    }
+}
+
+/// `parkgate relay status|retry`: the city role's outbox to its province.
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay", abstract: "Henan city platform: what waits to be sent to the provincial platform.", subcommands: [Status.self, Retry.self])
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The backlog by method: pending, sent, refused, the oldest waiting, the last error.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let backlog = try await withHenanRegistry(store) { store, _ in try await store.henanRelayBacklog() }
+            print("method\tpending\tsent\trefused\toldest pending\tlast error")
+            let time = ChinaTime()
+            for row in backlog {
+                print([row.method, String(row.pending), String(row.sent), String(row.refused), row.oldestPending.map(time.formatDashed) ?? "-",
+                       row.lastError ?? "-"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue the refused calls again (after fixing what the province refused).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Only this method (e.g. SendEnterExitDataEx).") var method: String?
+
+        func run() async throws {
+            let count = try await withHenanRegistry(store) { store, _ in
+                let count = try await store.retryHenanRelay(method: method, now: Date())
+                try await AuditLog(store: store).record(cliUser(), "henan-relay.retry", target: "henan-relay:\(method ?? "all")", after: ["retried": count], channel: "cli")
+                return count
+            }
+            print("\(count) queued again")
+        }
+    }
+}

@@ -1,4 +1,7 @@
 import Foundation
+import ParkGateApp
+import ParkGateModel
+import ParkGateStore
 import ParkGateTestSupport
 import Testing
 
@@ -56,10 +59,11 @@ import Testing
     }
 
     /// `parkgate serve` on free ports over `directory`, once it answers `/health`.
-    static func serve(_ directory: URL) async throws -> (server: Process, port: Int, tcpPort: Int) {
-        let port = try freePort(), tcpPort = try freePort()
+    static func serve(_ directory: URL, port fixed: Int? = nil, environment: [String: String] = [:]) async throws -> (server: Process, port: Int, tcpPort: Int) {
+        let port = try fixed ?? freePort(), tcpPort = try freePort()
         let server = Process()
         server.executableURL = binary
+        if !environment.isEmpty { server.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         server.arguments = ["serve", "--data-dir", directory.path, "--http-port", String(port), "--tcp-port", String(tcpPort), "--log-level", "warning"]
         server.standardOutput = FileHandle.nullDevice
         try server.run()
@@ -223,5 +227,82 @@ import Testing
         let badStrategy = try await Self.run(["control-project", "run"] + data + ["--name", "x", "--level", "2", "--scope", "2", "--company-types", "1", "--strategy", "8"])
         #expect(badStrategy.status != 0 && badStrategy.output.contains("7.20"))
     }
-}
 
+    /// Issue 5's end-to-end relay: two ParkGate processes, a city and its province. What gates
+    /// send the city arrives at the province exactly once, also what the city took while the
+    /// province was down.
+    @Test func cityRelaysToTheProvinceExactlyOnceAcrossAnOutage() async throws {
+        let provinceDirectory = TestDatabases.temporaryDirectory(), cityDirectory = TestDatabases.temporaryDirectory()
+        defer { for directory in [provinceDirectory, cityDirectory] { try? FileManager.default.removeItem(at: directory) } }
+        let provinceData = ["--data-dir", provinceDirectory.path], cityData = ["--data-dir", cityDirectory.path]
+        #expect(try await Self.run(["city", "add"] + provinceData + ["--org-secret", "XC-SECRET", "--user", "xuchang", "--password", "xc-pw", "--organ", "4110000000"]).status == 0)
+        var (province, provincePort, _) = try await Self.serve(provinceDirectory)
+        defer { if province.isRunning { province.terminate() } }
+        for command in [["organ", "add", "--organ", "4110020001", "--user", "test", "--password", "123"],
+                        ["enterprise", "add", "--code", "4110020001", "--name", "许昌焦化", "--industry", "4", "--control-type", "1"],
+                        ["gate", "add", "--enterprise", "4110020001", "--code", "01", "--type", "C"]] {
+            let done = try await Self.run([command[0], command[1]] + cityData + Array(command.dropFirst(2)))
+            #expect(done.status == 0, "\(done.output)")
+        }
+        let (city, cityPort, _) = try await Self.serve(cityDirectory, environment: [
+            "PARKGATE_HENAN_PROVINCE_URL": "http://127.0.0.1:\(provincePort)", "PARKGATE_HENAN_PROVINCE_SECRET": "XC-SECRET",
+            "PARKGATE_HENAN_PROVINCE_USER": "xuchang", "PARKGATE_HENAN_PROVINCE_PASSWORD": "xc-pw", "PARKGATE_HENAN_RELAY_INTERVAL": "0.2",
+            "PARKGATE_HENAN_RELAY_BACKOFF": "0.5",
+        ])
+        defer { if city.isRunning { city.terminate() } }
+        func post(_ endpoint: String, _ json: [String: Any]) async throws -> [String: Any] {
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+            let answer = try await Self.curl(["-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(cityPort)/ysgk/restapi/transportControl/\(endpoint)"])
+            return (try? JSONSerialization.jsonObject(with: Data(answer.utf8))) as? [String: Any] ?? ["raw": answer]
+        }
+        let token = try #require(try await post("get_data", ["organ": "4110020001", "ipctype": "getAccessToken", "username": "test", "password": "123"])["access_token"] as? String)
+        let time = ChinaTime()
+        let start = Date().addingTimeInterval(-3600)
+        func passage(_ index: Int) async throws -> String {
+            let at = start.addingTimeInterval(Double(index * 60))
+            let lsh = "411002000101A" + String(time.formatCompact(at).dropFirst(2))
+            let answer = try await post("put_data", ["organ": "4110020001", "ipctype": "shareDrivingRecord", "access_token": token, "value": [
+                "lsh": lsh, "qybh": "4110020001", "dzbh": "01", "cphm": "豫K1234\(index % 10)", "cpys": "1", "tgsjq": time.formatDashed(at), "tgzt": "1", "bgzt": "1"]])
+            #expect(answer["code"] as? String == "200", "\(answer)")
+            return lsh
+        }
+        let provincePlatform = try Platform.open(try await AppConfig.resolve(commandLine: ["data.dir": provinceDirectory.path], environment: [:]), logger: TestDatabases.logger)
+        func arrived() async throws -> [String] {
+            try await provincePlatform.withReadyStore { store in
+                try await store.henanProvinceRecords(method: "SendEnterExitDataEx", city: "4110000000", limit: 1000).map(\.item)
+            }
+        }
+        func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
+            for _ in 0..<300 {
+                if try await condition() { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            Issue.record("timed out waiting for \(what)")
+        }
+        var sent: [String] = []
+        for index in 0..<5 { sent.append(try await passage(index)) }
+        try await waitFor("the first five at the province") { try await arrived().count == 5 }
+        let company = try await provincePlatform.withReadyStore { store in try await store.henanProvinceCompany(code: "4110020001", secret: nil) }
+        #expect(company?.fields["companyName"] == "许昌焦化" && company?.fields["industryType"] == "4", "the enterprise was registered first")
+
+        // The province goes down; the city keeps acknowledging and queues.
+        province.terminate()
+        province.waitUntilExit()
+        for index in 5..<10 { sent.append(try await passage(index)) }
+        _ = try await passage(2)  // a repeat: answered, not queued again
+        try await Task.sleep(for: .seconds(1))
+        let status = try await Self.run(["relay", "status"] + cityData)
+        #expect(status.output.contains("SendEnterExitDataEx\t5\t5\t0"), "five wait, five sent: \(status.output)")
+        let backlog = try await Self.curl(["http://127.0.0.1:\(cityPort)/health"])
+        #expect(backlog.contains("ok"))
+
+        // Back: the queue drains, each passage once.
+        (province, provincePort, _) = try await Self.serve(provinceDirectory, port: provincePort)
+        try await waitFor("all ten at the province") { try await arrived().count == 10 }
+        try await Task.sleep(for: .seconds(1))
+        let items = try await arrived()
+        #expect(Set(items) == Set(sent) && items.count == 10, "exactly once: \(items)")
+        let drained = try await Self.run(["relay", "status"] + cityData)
+        #expect(drained.output.contains("SendEnterExitDataEx\t0\t10\t0"), "\(drained.output)")
+    }
+}

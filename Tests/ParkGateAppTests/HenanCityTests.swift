@@ -170,6 +170,13 @@ import Testing
             let passage = try #require(passages.first)
             #expect(passage.isControl && passage.barrierLifted && passage.entering && passage.project != nil && passage.controlReason.contains("国Ⅳ"), "\(passage)")
             #expect(passage.passedFrom == time.parseDashed(time.formatDashed(passed)))
+            // Over the API, and queued once for the province (no province configured: it waits).
+            #expect(try await server.items("/api/v1/henan/passages?enterprise=4110020001").map { $0["lsh"] as? String } == [passage.lsh])
+            let relay = try await server.api("/api/v1/henan/relay")
+            let backlog = (relay["backlog"] as? [[String: Any]] ?? []).first { $0["method"] as? String == "SendEnterExitDataEx" }
+            #expect(backlog?["pending"] as? Int == 1, "\(relay)")
+            let queued = (relay["items"] as? [[String: Any]] ?? []).first { $0["method"] as? String == "SendEnterExitDataEx" }
+            #expect((queued?["payload"] as? [String: String])?["gateSignal"] == "0" && (queued?["payload"] as? [String: String])?["isControl"] == "1", "\(relay)")
         }
     }
 

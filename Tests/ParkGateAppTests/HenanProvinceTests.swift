@@ -282,4 +282,33 @@ import Testing
             }
         }
     }
+
+    /// DrivingLicenseScanEx over HTTP with the real OCR: a licence page drawn by
+    /// `scripts/licence-picture` (the test command installs tesseract, its chi_sim data, PIL and
+    /// the Noto CJK fonts) is read back to its fields.
+    @Test func licenceScanReadsTheFields() async throws {
+        let required = ProcessInfo.processInfo.environment["PARKGATE_REQUIRE_POSTGRES"] != nil
+        guard LicenceScanner.installed() != nil || required else { return }
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let printed = ["号牌号码": "豫K12345", "车辆类型": "重型半挂牵引车", "所有人": "许昌运输有限公司", "住址": "河南省许昌市魏都区建设路18号", "使用性质": "货运",
+                       "品牌型号": "解放牌CA4250", "车辆识别代号": "LFWSRXRJ1A1E12345", "发动机号码": "87654321", "注册日期": "2018-05-10", "发证日期": "2018-05-12"]
+        let fieldsFile = directory.appendingPathComponent("fields.json"), picture = directory.appendingPathComponent("licence.jpg")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: printed).write(to: fieldsFile)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/licence-picture").standardized
+        let drawn = try await CLITests.run([picture.path, fieldsFile.path], executable: script, limit: 60)
+        #expect(drawn.status == 0, "\(drawn.output)")
+        let jpeg = try Data(contentsOf: picture)
+        try await Self.run { server in
+            let token = try await Self.token(server)
+            let (companySecret, _) = try await Self.register(server, token)
+            let answer = try await Self.call(server, "DrivingLicenseScanEx", ["accessToken": token, "companySecretCode": companySecret,
+                                                                              "drivingLicenseImg": jpeg.base64EncodedString()])
+            let read = try #require(answer["data"] as? [String: String], "\(answer)")
+            #expect(read["license"] == "豫K12345" && read["vin"] == "LFWSRXRJ1A1E12345" && read["engineNo"] == "87654321", "\(read)")
+            #expect(read["vehicleType"] == "Q11" && read["useCharacter"] == "F" && read["registerDate"] == "20180510" && read["issueDate"] == "20180512", "\(read)")
+            #expect(read["onwer"] == "许昌运输有限公司" && read["model"] == "解放牌CA4250", "\(read)")
+        }
+    }
 }

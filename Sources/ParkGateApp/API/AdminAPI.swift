@@ -242,6 +242,7 @@ struct AdminAPI {
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=86400"], body: .init(byteBuffer: ByteBuffer(data: data)))
         }
         VideoAPI(admin: self).register(on: api)
+        HenanAPI(admin: self).register(on: api)
         UsersAPI(store: store, accounts: accounts, time: time).register(on: api)
         CampaignAPI(campaigns: Campaigns(store: store, time: time, silence: deviceSilence)).register(on: api)
         if let commands, let connections { CommandAPI(store: store, commands: commands, connections: connections).register(on: api) }

@@ -24,7 +24,7 @@ public struct HenanProjectBook: Sendable {
         let project = HenanProject(
             code: "CP" + ChinaTime().formatCompact(now) + SecureToken.hex(bytes: 2), name: name, level: level, area: area, scope: scope, strategy: strategy,
             industries: industries, companyTypes: companyTypes, start: start, end: end, remark: remark, createdAt: now, updatedAt: now)
-        try await store.saveHenanProject(project)
+        try await store.saveHenanProject(project, relay: [HenanRelayPayloads.project(project, closing: false, time: ChinaTime(), now: now)])
         return project
     }
 
@@ -33,7 +33,7 @@ public struct HenanProjectBook: Sendable {
         guard var project = try await store.henanProjects().first(where: { $0.code == code }) else { throw Invalid(description: "no control project \(code)") }
         guard project.closedAt == nil else { throw Invalid(description: "control project \(code) is already closed") }
         (project.closedAt, project.updatedAt) = (now, now)
-        try await store.saveHenanProject(project)
+        try await store.saveHenanProject(project, relay: [HenanRelayPayloads.project(project, closing: true, time: ChinaTime(), now: now)])
         return project
     }
 

@@ -41,7 +41,8 @@ public struct HenanRegistry: Sendable {
         let saved = HenanEnterprise(
             code: code, name: name, industry: industry ?? subIndustry.flatMap(HenanIndustry.industry(ofSubIndustry:)), subIndustry: subIndustry,
             controlType: controlType, createdAt: existing?.createdAt ?? now, updatedAt: now)
-        try await store.saveHenanEnterprise(saved)
+        // A new enterprise is registered with the province (the relay sends it when one is configured).
+        try await store.saveHenanEnterprise(saved, relay: existing == nil ? [HenanRelayPayloads.company(saved, now: now)] : [])
         return saved
     }
 
@@ -53,7 +54,7 @@ public struct HenanRegistry: Sendable {
         guard HenanGateDirection(code: type) != nil else { throw Invalid(description: "gate type \(type) must be A (exit only), B (entry only) or C (both), 7.15") }
         let existing = try await store.henanGates(enterprise: enterprise).first { $0.code == code }
         let saved = HenanGate(enterprise: enterprise, code: code, type: type, createdAt: existing?.createdAt ?? now, updatedAt: now)
-        try await store.saveHenanGate(saved)
+        try await store.saveHenanGate(saved, relay: existing == nil ? [HenanRelayPayloads.gate(saved, now: now)] : [])
         return saved
     }
 

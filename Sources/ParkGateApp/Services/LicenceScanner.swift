@@ -23,8 +23,9 @@ public struct LicenceScanner: Sendable {
         return DrivingLicenceText.fields(from: text)
     }
 
-    /// Tesseract's text for a picture: page segmentation 6 (one block of text), the Chinese and
-    /// English models together (plates and VINs are Latin letters and digits).
+    /// Tesseract's text for a picture: page segmentation 6 (one block of text), the Simplified
+    /// Chinese model alone (it reads plates and VINs too; adding `eng` made it misread 豫 and 货运
+    /// on our test pictures).
     public func read(_ jpeg: [UInt8]) async -> String? {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parkgate-ocr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -34,7 +35,7 @@ public struct LicenceScanner: Sendable {
             try Data(jpeg).write(to: input)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = [input.path, output.path, "-l", "chi_sim+eng", "--psm", "6"]
+            process.arguments = [input.path, output.path, "-l", "chi_sim", "--psm", "6"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

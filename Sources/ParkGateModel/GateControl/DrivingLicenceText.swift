@@ -27,7 +27,8 @@ public enum DrivingLicenceText {
             let raw = compact[entry.range.upperBound..<end]
             // A value is on the label's line (the next label may share it).
             let line = raw.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let value = line.trimmingCharacters(in: CharacterSet(charactersIn: " :：|丨").union(.whitespaces))
+            // OCR reads the printed table's rules and gaps as stray quotes and stops.
+            let value = line.trimmingCharacters(in: CharacterSet(charactersIn: " :：|丨\"“”'‘’。，,.、=*#_-").union(.whitespaces))
             if let cleaned = clean(value, field: entry.field), !cleaned.isEmpty { fields[entry.field] = cleaned }
         }
         return fields

@@ -31,12 +31,12 @@ extension HenanCityGateway {
         guard gates.isEmpty || gates.contains(where: { $0.code == gate }) else {
             return Self.answer(.format, reason: "gate \(gate) is not registered for enterprise \(enterprise) (\(gates.map(\.code).joined(separator: ", ")))")
         }
-        let (decision, _) = try await decide(license: license, color: color, enterprise: enterprise, at: from)
+        let (decision, filing) = try await decide(license: license, color: color, enterprise: enterprise, at: from)
         let passage = HenanPassage(
             lsh: lsh, organ: organ, enterprise: enterprise, enterpriseName: value.text("qymc"), gate: gate, license: license, licenseColor: color,
             entering: state == "1", passedFrom: from, passedTo: to, barrierLifted: barrier == "1", isControl: decision.isControl,
             controlReason: decision.reason, project: decision.project, receivedAt: now)
-        try await store.saveHenanPassage(passage)
+        try await store.saveHenanPassage(passage, relay: [HenanRelayPayloads.passage(passage, filing: filing, time: time, now: now)])
         return Self.answer(.ok)
     }
 }

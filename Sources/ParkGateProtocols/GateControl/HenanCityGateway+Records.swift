@@ -78,9 +78,9 @@ extension HenanCityGateway {
             return Self.answer(.format, reason: problem)
         }
         if let refusal = try await unregisteredGate(gate, of: enterprise) { return refusal }
-        try await store.saveHenanGoods(HenanGoods(
-            lsh: lsh, goods: goods, organ: organ, enterprise: enterprise, enterpriseName: value.text("qymc"), gate: gate, license: license,
-            licenseColor: color, tons: tons, registeredAt: registered, receivedAt: now))
+        let record = HenanGoods(lsh: lsh, goods: goods, organ: organ, enterprise: enterprise, enterpriseName: value.text("qymc"), gate: gate, license: license,
+                                licenseColor: color, tons: tons, registeredAt: registered, receivedAt: now)
+        try await store.saveHenanGoods(record, relay: [HenanRelayPayloads.goods(record, now: now)])
         return Self.answer(.ok)
     }
 

@@ -120,7 +120,8 @@ extension HenanCityGateway {
         filing.drivingLicenseImage = pictures.first { $0.key == "drivingLicenseImg" }?.name ?? previous?.drivingLicenseImage
         filing.vehicleListImage = pictures.first { $0.key == "drivingLicenseImg2" }?.name ?? previous?.vehicleListImage
         filing.licensePK = licensePK ?? existing?.licensePK
-        try await store.saveHenanVehicle(filing)
+        // A city's own filing goes to its province; the province's copy (licensePK given) goes nowhere.
+        try await store.saveHenanVehicle(filing, relay: licensePK == nil ? [HenanRelayPayloads.filing(filing, now: now)] : [])
         return filing
     }
 }

@@ -136,6 +136,10 @@ extension HenanProvinceGateway {
                 area: values["controlArea"]!, scope: values["controlType"]!, strategy: values["controlStrategy"]!, industries: list("controlIndustry") ?? [],
                 companyTypes: list("controlCompanyType") ?? [], start: start, end: end, remark: values["remark"], city: city, createdAt: now, updatedAt: now)
             try checkProject(project)
+            // A resend (its answer was lost) gets the project it created: same city, name and start.
+            if let same = try await store.henanProjects().first(where: { $0.city == city && $0.name == project.name && $0.start == project.start }) {
+                return Self.success(["controlProjectCode": same.code, "controlProject": same.name])
+            }
             try await store.saveHenanProject(project)
             return Self.success(["controlProjectCode": project.code, "controlProject": project.name])
         }
