@@ -5,7 +5,7 @@ import ParkGateModel
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Device simulators that speak the real wire formats.", subcommands: [Roadside.self, Campaign.self, ParkingLot.self, Video.self])
+        abstract: "Device simulators that speak the real wire formats.", subcommands: [Roadside.self, Campaign.self, ParkingLot.self, Video.self, Gate.self])
 
     struct Roadside: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -305,4 +305,23 @@ import Testing
         let drained = try await Self.run(["relay", "status"] + cityData)
         #expect(drained.output.contains("SendEnterExitDataEx\t0\t10\t0"), "\(drained.output)")
     }
+
+    /// `parkgate simulate gate --print-setup`, its commands run, then the simulator against a running server.
+    @Test func simulatedGatesFromTheCLI() async throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let setup = try await Self.run(["simulate", "gate", "--enterprises", "1", "--gates", "1", "--print-setup"])
+        let commands = setup.output.split(separator: "\n").map(String.init)
+        #expect(commands.count == 3 && commands.allSatisfy { $0.hasPrefix("parkgate ") }, "\(setup.output)")
+        for command in commands {
+            let words = command.split(separator: " ").dropFirst().map(String.init)
+            let done = try await Self.run(Array(words.prefix(2)) + ["--data-dir", directory.path] + Array(words.dropFirst(2)))
+            #expect(done.status == 0, "\(command): \(done.output)")
+        }
+        let (server, port, _) = try await Self.serve(directory)
+        defer { if server.isRunning { server.terminate() } }
+        let run = try await Self.run(["simulate", "gate", "--target", "http://127.0.0.1:\(port)", "--enterprises", "1", "--gates", "1", "--rate", "5",
+                                      "--duration", "1", "--trucks", "4"])
+        #expect(run.status == 0 && run.output.contains("passages: sent 5  ok 5"), "\(run.output)")
+    }
 }

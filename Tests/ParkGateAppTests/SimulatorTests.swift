@@ -111,3 +111,39 @@ import Testing
         }
     }
 }
+
+/// The gate simulator speaks the Henan city interfaces: every filing, check, passage and photo
+/// is accepted and stored, controlled trucks are kept out.
+@Suite(.timeLimit(.minutes(3))) struct GateSimulatorTests {
+    @Test func simulatedGatesAreAcceptedAndStored() async throws {
+        try await TestServer.run { server in
+            let simulator = GateSimulator(target: "http://127.0.0.1:\(server.port)", enterprises: 2, gates: 2, rate: 40, duration: 1.5, trucksPerEnterprise: 8)
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                let registry = HenanRegistry(store: store)
+                for code in simulator.enterpriseCodes {
+                    _ = try await registry.saveOrgan(organ: code, username: "sim\(code)", password: "sim")
+                    _ = try await registry.saveEnterprise(code: code, name: "模拟企业", industry: "4", subIndustry: nil, controlType: "1")
+                    for gate in ["01", "02"] { _ = try await registry.saveGate(enterprise: code, code: gate, type: "C") }
+                }
+                // An orange project: 国Ⅳ and below heavy diesel trucks are kept out.
+                _ = try await HenanProjectBook(store: store).run(name: "应急", level: "2", area: "1", scope: "1", industries: ["4"], companyTypes: [], strategy: "2",
+                                                                 start: Date().addingTimeInterval(-60), end: nil, remark: nil)
+            }
+            #expect(simulator.setupCommands.count == 2 * 4 && simulator.setupCommands[0].hasPrefix("parkgate organ add --organ 4110020001"))
+            let report = try await simulator.run()
+            for tally in [report.filings, report.checks, report.passages, report.photos] {
+                #expect(tally.ok == tally.sent && tally.sent > 0, "\(report)")
+            }
+            #expect(report.passages.sent == 60 && report.controlled > 0 && report.controlled < report.checks.sent, "\(report)")
+            let passages = try await server.items("/api/v1/henan/passages?limit=1000")
+            #expect(passages.count == report.passages.ok, "one stored passage per report")
+            #expect(passages.filter { $0["isControl"] as? Bool == true }.allSatisfy { $0["barrierLifted"] as? Bool == false }, "controlled trucks stay out")
+            #expect(try await server.items("/api/v1/henan/photos?limit=1000").count == report.photos.ok)
+            let trucks = Set((1...2).flatMap { GateSimulator.fleet(count: 8, seed: UInt64($0)) }.map { $0.plate + $0.color })
+            #expect(try await server.items("/api/v1/henan/vehicles?limit=1000").count == trucks.count, "every truck filed")
+            #expect(passages.contains { ($0["license"] as? String ?? "").hasPrefix("豫") })
+        }
+    }
+}
+
