@@ -27,6 +27,21 @@ router.post("/cpmi") { request, _ -> Response in
     return HTTPExchange.json(CPMIEnvelope.answer(
         code: envelope.code, oprNum: envelope.oprNum, result: valid ? .success : .badSignature, token: envelope.token, secret: secret))
 }
+// The Henan city ceiling: the envelope read and decoded as JSON, its `value` taken, the
+// documented answer written; no token check, no rule, nothing stored.
+for endpoint in ["get_data", "put_data"] {
+    router.post(RouterPath("/ysgk/restapi/transportControl/\(endpoint)")) { request, _ -> Response in
+        var buffer = try await request.body.collect(upTo: 4 << 20)
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any], object["value"] is [String: Any] else {
+            return HTTPExchange.json(#"{"code":"400","status":"服务器不理解请求的语法"}"#)
+        }
+        if object["ipctype"] as? String == "getCheckVehicle" {
+            return HTTPExchange.json(#"{"code":"200","status":"服务器已成功处理了请求","value":{"isControl":"0","controlReason":""}}"#)
+        }
+        return HTTPExchange.json(#"{"code":"200","status":"服务器已成功处理了请求"}"#)
+    }
+}
 // The Xiamen ceiling: the same parameters read, `imageJsonData` parsed and every image
 // base64-decoded and sniffed, the documented answer written; no ledger, no key check, nothing stored.
 for family in ["car", "face"] {

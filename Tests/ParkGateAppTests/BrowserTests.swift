@@ -335,5 +335,61 @@ import Testing
             await driver.quit()
         }
     }
-}
 
+    /// Passages with their photos and goods, the relay backlog (a refused call sent again from
+    /// the console) and the provincial registrations, in the console.
+    @Test func gatePassagesRelayAndProvinceInTheConsole() async throws {
+        try await HenanCityTests.run { server in
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                _ = try await HenanRegistry(store: store).saveGate(enterprise: "4110020001", code: "01", type: "C")
+                _ = try await HenanRegistry(store: store).saveCity(organ: "4110000000", username: "xuchang", password: "xc-pw", orgSecret: "XC-SECRET")
+            }
+            let token = try await HenanCityTests.token(server)
+            let (lsh, time) = HenanCityTests.serial()
+            let passage = try await HenanCityTests.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareDrivingRecord", "access_token": token, "value": [
+                "lsh": lsh, "qybh": "4110020001", "qymc": "许昌焦化", "dzbh": "01", "cphm": "豫K12345", "cpys": "1", "tgsjq": time, "tgzt": "1", "bgzt": "1"]])
+            #expect(passage["code"] as? String == "200")
+            let photo = try await HenanCityTests.putFile(server, info: ["organ": "4110020001", "ipctype": "sharePhotoInfo", "access_token": token, "value": [
+                "lsh": lsh, "qybh": "4110020001", "dzbh": "01", "cphm": "豫K12345", "cpys": "1", "zpbh": "1", "zplx": "1", "pzsj": time]],
+                file: [UInt8](Data(base64Encoded: HenanCityTests.jpeg)!))
+            #expect(photo["code"] as? String == "200")
+            #expect(try await HenanCityTests.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareGoodsRecord", "access_token": token, "value": [
+                "lsh": lsh, "qybh": "4110020001", "dzbh": "01", "cphm": "豫K12345", "cpys": "1", "hwmc": "焦炭", "ysl": "32", "djsj": time]])["code"] as? String == "200")
+            let province = try await HenanProvinceTests.token(server)
+            _ = try await HenanProvinceTests.register(server, province)
+            // One relay call refused by the province, to send again from the console.
+            try await platform.withReadyStore { store in
+                let goods = try #require(try await store.henanRelayItems(status: .pending, method: "SendGoodsRecordData", limit: 1).first)
+                try await store.markHenanRelay(ids: [goods.id], status: .refused, error: "list[0]: ysl 32 is not a number", next: Date(), now: Date())
+            }
+            let site = "http://127.0.0.1:\(server.port)"
+            let driver = try await WebDriver(port: try CLITests.freePort())
+            do {
+                try await driver.open(site + "/henan/passages")
+                #expect(try await driver.signIn("admin"), "signed in")
+                let passages = try await driver.text("#list")
+                #expect(passages.contains(lsh) && passages.contains("许昌焦化") && passages.contains("摆杆通行") && passages.contains("焦炭 32 吨") && passages.contains("进厂"),
+                        "\(passages)")
+                if let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"] { try await driver.screenshot(to: shots + "/henan-passages.png") }
+                try await driver.open(site + "/henan/relay")
+                let relay = try await driver.text("#list")
+                #expect(relay.contains("SendEnterExitDataEx") && relay.contains("AddCompany") && relay.contains("ysl 32 is not a number"), "\(relay)")
+                try await driver.click("#list button.retry")
+                #expect(try await driver.wait(5) { !(try await driver.text("#list").contains("重新发送")) })
+                let retried = try await platform.withReadyStore { store in try await store.henanRelayItems(status: .refused, method: nil, limit: 10) }
+                #expect(retried.isEmpty, "queued again")
+                try await driver.open(site + "/henan/province")
+                let companies = try await driver.text("#list")
+                #expect(companies.contains("4110020001") && companies.contains("许昌焦化") && companies.contains("许昌") && companies.contains("焦化"), "\(companies)")
+                try await driver.click("#lang")
+                #expect(try await driver.wait(5) { try await driver.source.contains("Registered enterprises (province)") })
+                try await driver.click("#lang")
+            } catch {
+                await driver.quit()
+                throw error
+            }
+            await driver.quit()
+        }
+    }
+}

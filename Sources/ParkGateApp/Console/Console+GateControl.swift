@@ -85,5 +85,84 @@ extension Console {
                 return render(table, request, context)
             }
         }
-    }
+            pages.get("/henan/passages") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                let t = words(request)
+                let enterprise = request.uri.queryParameters.text("enterprise")
+                let passages = try await store.henanPassages(enterprise: enterprise, limit: 500)
+                var photos: [String: [HenanPhoto]] = [:]
+                for passage in passages.prefix(100) { photos[passage.lsh] = try await store.henanPhotos(lsh: passage.lsh, limit: 4) }
+                let goods = Dictionary(grouping: try await store.henanGoods(enterprise: enterprise, limit: 2000), by: \.lsh)
+                var table = ConsoleTable(
+                    title: t["henanPassages"]!, active: "henanPassages", filters: [.init(name: "enterprise", label: t["enterprise"]!)],
+                    columns: [t["serial"]!, t["enterprise"]!, t["gate"]!, t["plate"]!, t["direction"]!, t["passedAt"]!, t["barrier"]!, t["controlDecision"]!,
+                              t["goods"]!, t["images"]!])
+                table.rows = passages.map { p in
+                    let pictures = photos[p.lsh] ?? []
+                    return ([.init(text: p.lsh), .init(text: p.enterpriseName.map { "\(p.enterprise) \($0)" } ?? p.enterprise), .init(text: p.gate),
+                             .init(text: "\(p.license)（\(HenanPlateColor(code: p.licenseColor)?.label ?? p.licenseColor)）"),
+                             .init(text: p.entering ? t["directionIn"]! : t["directionOut"]!), .init(text: stamp(p.passedFrom)),
+                             .init(text: p.barrierLifted ? t["barrierLifted"]! : t["barrierDown"]!),
+                             .init(text: p.isControl ? "\(t["controlled"]!)：\(p.controlReason)" : t["notControlled"]!),
+                             .init(text: (goods[p.lsh] ?? []).map { "\($0.goods) \($0.tons) 吨" }.joined(separator: "；")),
+                             .init(text: pictures.isEmpty ? "" : "\(pictures.count)", href: pictures.first.map { "/api/v1/blobs/\($0.blob)" })], [])
+                }
+                return render(table, request, context)
+            }
+        }
+        pages.get("/henan/relay") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                let t = words(request)
+                let mayRetry = context.user?.parsedRole?.allows(.operate) == true
+                let backlog = try await store.henanRelayBacklog()
+                var table = ConsoleTable(
+                    title: t["henanRelay"]!, active: "henanRelay", filters: [],
+                    columns: [t["relayMethod"]!, t["relayPending"]!, t["relaySent"]!, t["relayRefused"]!, t["relayOldest"]!, t["relayLastError"]!])
+                table.total = backlog.count
+                table.rows = backlog.map { b in
+                    let actions: [ConsoleTable.Action] = mayRetry && b.refused > 0 ? [.init(path: "/henan/relay/\(b.method)/retry", label: t["relayRetry"]!, name: "retry")] : []
+                    return ([.init(text: b.method), .init(text: String(b.pending)), .init(text: String(b.sent)), .init(text: String(b.refused)),
+                             .init(text: b.oldestPending.map(stamp) ?? ""), .init(text: b.lastError ?? "")], actions)
+                }
+                return render(table, request, context)
+            }
+        }
+        pages.post("/henan/relay/{method}/retry") { request, context in
+            try await guarded(request, context) {
+                let user = try context.require(.operate)
+                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                let method = try context.parameters.require("method")
+                let count = try await store.retryHenanRelay(method: method, now: Date())
+                try await audit.record(user.username, "henan-relay.retry", target: "henan-relay:\(method)", after: ["retried": count], channel: "console")
+                return redirect("/henan/relay")
+            }
+        }
+        pages.get("/henan/province") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                let t = words(request)
+                let companies = try await store.henanProvinceCompanies(city: request.uri.queryParameters.text("city"))
+                let gates = Dictionary(grouping: try await store.henanProvinceGates(company: nil, secret: nil), by: \.company)
+                let passages = Dictionary(grouping: try await store.henanProvinceRecords(method: "SendEnterExitDataEx", city: nil, limit: 100_000),
+                                          by: { $0.company ?? "" })
+                var table = ConsoleTable(
+                    title: t["henanProvince"]!, active: "henanProvince", filters: [.init(name: "city", label: t["city"]!)],
+                    columns: [t["code"]!, t["city"]!, t["name"]!, t["industry"]!, t["companyControlType"]!, t["gates"]!, t["passagesReceived"]!, t["updated"]!])
+                table.total = companies.count
+                table.rows = companies.map { c in
+                    ([.init(text: c.code), .init(text: "\(c.city) \(HenanNumbering.organisationName(c.city) ?? "")"), .init(text: c.fields["companyName"] ?? ""),
+                      .init(text: c.fields["industryType"].map { "\($0) \(HenanIndustry.name(of: $0) ?? "")" } ?? ""),
+                      .init(text: c.fields["controlType"].flatMap { HenanCompanyControlType(code: $0)?.label } ?? ""),
+                      .init(text: (gates[c.code] ?? []).map { "\($0.code)\($0.fields["gateStatus"] == "2" ? "（断网）" : "")" }.joined(separator: "；")),
+                      .init(text: String(passages[c.code]?.count ?? 0)), .init(text: stamp(c.updatedAt))], [])
+                }
+                return render(table, request, context)
+            }
+        }
+}
 }

@@ -112,6 +112,7 @@ struct Console: Sendable {
                 ("/video/captures", "videoCaptures", .read), ("/video/devices", "videoDevices", .read), ("/video/availability", "videoAvailability", .read),
                 ("/video/logs", "videoLogs", .read),
                 ("/henan/enterprises", "henanEnterprises", .read), ("/henan/projects", "henanProjects", .read), ("/henan/vehicles", "henanVehicles", .read),
+                ("/henan/passages", "henanPassages", .read), ("/henan/relay", "henanRelay", .read), ("/henan/province", "henanProvince", .read),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),
