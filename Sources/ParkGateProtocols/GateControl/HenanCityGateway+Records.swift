@@ -93,6 +93,19 @@ extension HenanCityGateway {
         return nil
     }
 
+    /// The base64 JPEG pictures of `keys` that are present, decoded and checked (952 when one is
+    /// not base64, not JPEG or over 1 MiB), with the blob names they will be stored under.
+    static func pictures(_ value: HenanFields, keys: [String]) throws -> [(key: String, bytes: Data, name: String)] {
+        try keys.compactMap { key in
+            guard let text = value.text(key) else { return nil }
+            guard let bytes = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !bytes.isEmpty else {
+                throw Failure(code: .format, message: "\(key) is not base64")
+            }
+            if let problem = pictureProblem([UInt8](bytes), field: key) { throw Failure(code: .format, message: problem) }
+            return (key, bytes, BlobStore.name(of: bytes, extension: "jpg"))
+        }
+    }
+
     /// A picture's problem: not JPEG, or over 1 MiB (2.2).
     static func pictureProblem(_ bytes: [UInt8], field: String) -> String? {
         guard ImageFormat.sniff(Data(bytes)) == "jpg" else { return "\(field) is not a JPEG picture" }
@@ -134,15 +147,7 @@ extension HenanCityGateway {
             throw Failure(code: .format, message: "license \(license) is longer than 14 characters")
         }
         let pictureKeys = kind == .vehicle ? ["drivingLicenseImg", "drivingLicenseImg2"] : ["imageInfo"]
-        var pictures: [(key: String, bytes: Data, name: String)] = []
-        for key in pictureKeys {
-            guard let text = value.text(key) else { continue }
-            guard let bytes = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !bytes.isEmpty else {
-                throw Failure(code: .format, message: "\(key) is not base64")
-            }
-            if let problem = Self.pictureProblem([UInt8](bytes), field: key) { throw Failure(code: .format, message: problem) }
-            pictures.append((key, bytes, BlobStore.name(of: bytes, extension: "jpg")))
-        }
+        let pictures = try Self.pictures(value, keys: pictureKeys)
         guard !pictures.isEmpty || previous != nil else {
             throw Failure(code: .badRequest, message: kind == .vehicle
                 ? "drivingLicenseImg and drivingLicenseImg2 may not both be empty" : "imageInfo (the engine plate picture) is required")

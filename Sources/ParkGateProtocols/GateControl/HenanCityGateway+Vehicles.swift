@@ -94,15 +94,7 @@ extension HenanCityGateway {
         for (key, valid, table) in checks {
             if let text = value.text(key), !valid(text) { throw Failure(code: .format, message: "\(key) \(text) is not in \(table)") }
         }
-        var pictures: [(key: String, bytes: Data, name: String)] = []
-        for key in ["drivingLicenseImg", "drivingLicenseImg2"] {
-            guard let text = value.text(key) else { continue }
-            guard let bytes = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !bytes.isEmpty else {
-                throw Failure(code: .format, message: "\(key) is not base64")
-            }
-            if let problem = Self.pictureProblem([UInt8](bytes), field: key) { throw Failure(code: .format, message: problem) }
-            pictures.append((key, bytes, BlobStore.name(of: bytes, extension: "jpg")))
-        }
+        let pictures = try Self.pictures(value, keys: ["drivingLicenseImg", "drivingLicenseImg2"])
         guard !pictures.isEmpty || previous != nil else {
             throw Failure(code: .badRequest, message: "drivingLicenseImg and drivingLicenseImg2 may not both be empty")
         }

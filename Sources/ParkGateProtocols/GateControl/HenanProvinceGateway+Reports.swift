@@ -96,11 +96,8 @@ extension HenanProvinceGateway {
                 throw Fail(problem)
             }
             let reviewed = try requireTime(fields, "dateB")!
-            for key in ["imgURL1B", "imgURL2B"] {
-                guard let text = fields.text(key) else { continue }
-                guard let bytes = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !bytes.isEmpty else { throw Fail("\(key) is not base64") }
-                if let problem = HenanCityGateway.pictureProblem([UInt8](bytes), field: key) { throw Fail(problem) }
-                values[key] = try blobs.put(bytes, extension: "jpg")
+            for picture in try HenanCityGateway.pictures(fields, keys: ["imgURL1B", "imgURL2B"]) {
+                values[picture.key] = try blobs.put(picture.bytes, named: picture.name)
             }
             records.append(HenanProvinceRecord(method: "CheckFeedbackReport", item: values["serialNum"]! + "|" + time.formatCompact(reviewed), city: city,
                                                company: company.code, fields: values, receivedAt: now))
