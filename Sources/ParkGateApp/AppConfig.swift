@@ -41,6 +41,9 @@ public struct AppConfig: Sendable {
     public var henanRelayBackoff: Double = 5
     /// Plate prefixes counted as local in the daily figures (`henan.local.plates`, comma list).
     public var henanLocalPlates = ["豫"]
+    /// Seconds the city interfaces keep tokens, enterprises, gates and projects they read
+    /// (`henan.cacheSeconds`; 0: off). A change from the CLI or another node applies within it.
+    public var henanCacheSeconds: Double = 2
     /// Seconds an `appIdentityKey` lives (附件 2: 24 hours).
     public var videoKeyLifetime: Double = 86_400
     /// Largest decoded video image (bytes).
@@ -123,6 +126,7 @@ public struct AppConfig: Sendable {
         config.henanProvincePassword = string("henan.province.password", config.henanProvincePassword)
         config.henanRelayInterval = double("henan.relay.interval", config.henanRelayInterval)
         config.henanRelayBackoff = double("henan.relay.backoff", config.henanRelayBackoff)
+        config.henanCacheSeconds = double("henan.cacheSeconds", config.henanCacheSeconds)
         config.henanLocalPlates = string("henan.local.plates", config.henanLocalPlates.joined(separator: ",")).split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }

@@ -50,7 +50,9 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     let cpmi = CPMIGateway(store: store, writer: parkingWriter, blobs: blobs, time: time, strict: config.strict, imageLimit: config.cpmiImageLimit,
                           credentialCacheSeconds: config.cpmiCredentialCacheSeconds, logger: logger)
     cpmi.register(on: router, bodyLimit: max(config.bodyLimit, config.cpmiImageLimit * 4 / 3 + (1 << 20)))
-    HenanCityGateway(store: store, blobs: blobs, time: time, logger: logger).register(on: router, bodyLimit: max(config.bodyLimit, 4 << 20))
+    let henanPassages = HenanPassageWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
+    HenanCityGateway(store: store, blobs: blobs, time: time, cacheSeconds: config.henanCacheSeconds, passages: henanPassages, logger: logger)
+        .register(on: router, bodyLimit: max(config.bodyLimit, 4 << 20))
     HenanProvinceGateway(store: store, blobs: blobs, time: time, scanLicence: LicenceScanner.installed()?.scan, logger: logger)
         .register(on: router, bodyLimit: max(config.bodyLimit, 8 << 20))
     let videoTouches = VideoTouchWriter(store: store, capacity: config.writeQueueCapacity, logger: logger)
@@ -78,6 +80,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     services.append(writer)
     services.append(parkingWriter)
     services.append(videoTouches)
+    services.append(henanPassages)
     services.append(downlinkServer)
     services.append(commands)
     if config.blacklistUnpaidAbove > 0 {

@@ -39,6 +39,18 @@ extension BatchCommitter where Command == VideoTouch, Outcome == Bool {
     }
 }
 
+/// The Henan city platform's passages (`shareDrivingRecord`) with their relay calls; a serial
+/// number is in one batch at most.
+public typealias HenanPassageWriter = BatchCommitter<HenanPassageCommand, Bool>
+
+extension BatchCommitter where Command == HenanPassageCommand, Outcome == Bool {
+    public convenience init(store: any Store, capacity: Int = 10_000, maxBatch: Int = 256, logger: Logger) {
+        self.init(capacity: capacity, maxBatch: maxBatch, logger: logger, label: "parkgate_henan_commit", keys: { [$0.passage.lsh] }) {
+            try await store.saveHenanPassages($0)
+        }
+    }
+}
+
 /// Commits concurrent requests in batches: one transaction per batch, and each request is
 /// answered only after its batch has committed.
 ///

@@ -163,7 +163,24 @@ extension SQLStore {
     /// Stores a passage with what it owes the province, in one transaction; false when its
     /// `lsh` is already stored (a repeat: nothing new, nothing queued).
     public func saveHenanPassage(_ p: HenanPassage, relay: [HenanRelayItem]) async throws -> Bool {
-        let insert = SQLStatement(
+        try await saveHenanPassages([HenanPassageCommand(passage: p, relay: relay)])[0]
+    }
+
+    /// Many passages and their relay calls in one transaction (the batch writer's commit).
+    public func saveHenanPassages(_ commands: [HenanPassageCommand]) async throws -> [Bool] {
+        var statements: [SQLStatement] = [], inserts: [Int] = []
+        for command in commands {
+            inserts.append(statements.count)
+            statements.append(Self.passageInsert(command.passage))
+            // A repeated lsh queues nothing either: the relay row's own key is the lsh.
+            statements += command.relay.map(relayStatement)
+        }
+        let counts = try await database.transaction(statements)
+        return inserts.map { counts[$0] > 0 }
+    }
+
+    static func passageInsert(_ p: HenanPassage) -> SQLStatement {
+        SQLStatement(
             """
             INSERT INTO henan_passages (lsh, organ, enterprise, enterprise_name, gate, license, license_color, entering, passed_from_ms, passed_to_ms,
                 barrier_lifted, is_control, control_reason, project, received_ms)
@@ -172,7 +189,6 @@ extension SQLStore {
             [.text(p.lsh), .text(p.organ), .text(p.enterprise), SQLValue(p.enterpriseName), .text(p.gate), .text(p.license), .text(p.licenseColor),
              SQLValue(p.entering), SQLValue(p.passedFrom), SQLValue(p.passedTo), SQLValue(p.barrierLifted), SQLValue(p.isControl), .text(p.controlReason),
              SQLValue(p.project), SQLValue(p.receivedAt)])
-        return try await database.transaction([insert] + relay.map(relayStatement)).first ?? 0 > 0
     }
 
     /// Passages newest first, of one enterprise or all.

@@ -34,6 +34,14 @@ public struct HenanRelayItem: Sendable, Hashable, Encodable {
     }
 }
 
+/// A passage to store with its relay calls (the batch writer's command).
+public struct HenanPassageCommand: Sendable {
+    public var passage: HenanPassage
+    public var relay: [HenanRelayItem]
+
+    public init(passage: HenanPassage, relay: [HenanRelayItem]) { (self.passage, self.relay) = (passage, relay) }
+}
+
 /// The backlog of one method: what waits, what was refused, the oldest waiting, the last error.
 public struct HenanRelayBacklog: Sendable, Hashable, Encodable {
     public var method: String

@@ -107,6 +107,7 @@ public protocol Store: Sendable {
     func henanVehicle(license: String, color: String) async throws -> HenanVehicle?
     func henanVehicles(plate: String?, limit: Int) async throws -> [HenanVehicle]
     @discardableResult func saveHenanPassage(_ passage: HenanPassage, relay: [HenanRelayItem]) async throws -> Bool
+    func saveHenanPassages(_ commands: [HenanPassageCommand]) async throws -> [Bool]
     func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage]
     func saveHenanProject(_ project: HenanProject, relay: [HenanRelayItem]) async throws
     func henanProjects() async throws -> [HenanProject]

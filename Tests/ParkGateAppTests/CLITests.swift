@@ -1,5 +1,6 @@
 import Foundation
 import ParkGateApp
+import ParkGateClient
 import ParkGateModel
 import ParkGateStore
 import ParkGateTestSupport
@@ -14,38 +15,16 @@ import Testing
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/parkgate").standardized
     }
 
-    /// Runs a command to its end and returns its status and output (stdout and stderr).
-    /// The wait is on a thread of its own, not one of Swift's few cooperative threads (the
-    /// in-process servers of other tests need those), output goes to a file (a pipe's end can
-    /// outlive the child in a grandchild), and a command still running after `limit` seconds is
-    /// killed, so a stuck command fails its test instead of hanging the run.
+    /// Runs a command to its end and returns its status and output (stdout and stderr). The
+    /// child is started with posix_spawn (`ChildProcess`: Foundation's Process.run() can crash
+    /// a process with many descriptors open), waited for without holding one of Swift's few
+    /// cooperative threads, and killed after `limit` seconds, so a stuck command fails its test
+    /// instead of hanging the run.
     @discardableResult
     static func run(_ arguments: [String], executable: URL? = nil, limit: Double = 300) async throws -> (status: Int32, output: String) {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("parkgate-cli-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = executable ?? binary
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? handle.close()
-        let deadline = Date().addingTimeInterval(limit)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                Issue.record("\(arguments.prefix(2).joined(separator: " ")) still running after \(Int(limit)) s: killed")
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread { process.waitUntilExit(); done.resume() }.start()
-        }
-        return (process.terminationStatus, String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self))
+        let result = try await ChildProcess.run((executable ?? binary).path, arguments, limit: limit)
+        if result.timedOut { Issue.record("\(arguments.prefix(2).joined(separator: " ")) still running after \(Int(limit)) s: killed") }
+        return (result.status, result.output)
     }
 
     static func curl(_ arguments: [String]) async throws -> String {
@@ -59,14 +38,10 @@ import Testing
     }
 
     /// `parkgate serve` on free ports over `directory`, once it answers `/health`.
-    static func serve(_ directory: URL, port fixed: Int? = nil, environment: [String: String] = [:]) async throws -> (server: Process, port: Int, tcpPort: Int) {
+    static func serve(_ directory: URL, port fixed: Int? = nil, environment: [String: String] = [:]) async throws -> (server: ChildProcess, port: Int, tcpPort: Int) {
         let port = try fixed ?? freePort(), tcpPort = try freePort()
-        let server = Process()
-        server.executableURL = binary
-        if !environment.isEmpty { server.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        server.arguments = ["serve", "--data-dir", directory.path, "--http-port", String(port), "--tcp-port", String(tcpPort), "--log-level", "warning"]
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
+        let server = try ChildProcess(binary.path, ["serve", "--data-dir", directory.path, "--http-port", String(port), "--tcp-port", String(tcpPort), "--log-level", "warning"],
+                                      environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 })
         var healthy = false
         for _ in 0..<100 where !healthy {
             try await Task.sleep(for: .milliseconds(100))
@@ -120,7 +95,7 @@ import Testing
             stopped = !server.isRunning
         }
         #expect(stopped)
-        #expect(server.terminationStatus == 0)
+        #expect(server.status == 0)
     }
 
     /// The video platform's ledger and digest accounts from the CLI, ids checked as GB/T 28181.
@@ -287,7 +262,7 @@ import Testing
 
         // The province goes down; the city keeps acknowledging and queues.
         province.terminate()
-        province.waitUntilExit()
+        await province.wait()
         for index in 5..<10 { sent.append(try await passage(index)) }
         _ = try await passage(2)  // a repeat: answered, not queued again
         try await Task.sleep(for: .seconds(1))

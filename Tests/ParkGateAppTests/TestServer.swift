@@ -31,6 +31,7 @@ struct TestServer {
         config.httpPort = 0
         config.tcpPort = 0
         config.vendorCacheSeconds = 0
+        config.henanCacheSeconds = 0
         config.logLevel = "warning"
         if backend == .postgres { config.databaseURL = try await TestDatabases.freshPostgresDatabase() }
         configure(&config)

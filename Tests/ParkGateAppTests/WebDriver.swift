@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import ParkGateClient
 import Testing
 
 /// A small W3C WebDriver client for headless Chromium (Debian's `chromium` and
 /// `chromium-driver`): enough to sign in, click, type, read and take screenshots.
 final class WebDriver: @unchecked Sendable {  // one test drives it from one task at a time
-    let process: Process
+    let process: ChildProcess
     let base: String
     var session = ""
 
@@ -22,12 +23,7 @@ final class WebDriver: @unchecked Sendable {  // one test drives it from one tas
         guard let path = Self.driverPath else {
             throw Failure(description: "chromedriver not found: scripts/test installs Debian's chromium and chromium-driver")
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--port=\(port)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(path, ["--port=\(port)"])
         base = "http://127.0.0.1:\(port)"
         var ready = false
         for _ in 0..<100 where !ready {

@@ -9,20 +9,14 @@ import Testing
     static let djpeg = ["/usr/bin/djpeg", "/usr/local/bin/djpeg"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Decodes with djpeg into binary PPM: width, height and RGB bytes.
-    static func decode(_ jpeg: [UInt8]) throws -> (width: Int, height: Int, rgb: [UInt8]) {
+    static func decode(_ jpeg: [UInt8]) async throws -> (width: Int, height: Int, rgb: [UInt8]) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("jpeg-\(UUID().uuidString).jpg")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let ppm = file.appendingPathExtension("ppm")
+        defer { for url in [file, ppm] { try? FileManager.default.removeItem(at: url) } }
         try Data(jpeg).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(djpeg))
-        process.arguments = ["-ppm", file.path]
-        let output = Pipe(), errors = Pipe()
-        (process.standardOutput, process.standardError) = (output, errors)
-        try process.run()
-        let data = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
-        let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && complaints.isEmpty, "djpeg: \(complaints)")
+        let result = try await ChildProcess.run(try #require(djpeg), ["-ppm", "-outfile", ppm.path, file.path], limit: 60)
+        #expect(result.status == 0 && result.output.isEmpty, "djpeg: \(result.output)")
+        let data = [UInt8]((try? Data(contentsOf: ppm)) ?? Data())
         // "P6\n<w> <h>\n255\n" then the pixels.
         var fields: [String] = [], index = 0, current = ""
         while fields.count < 4, index < data.count {
@@ -44,20 +38,20 @@ import Testing
     }
 
     @Test(arguments: [SyntheticScene.Kind.vehicle, .plate, .face, .street])
-    func decodesToTheSamePicture(kind: SyntheticScene.Kind) throws {
+    func decodesToTheSamePicture(kind: SyntheticScene.Kind) async throws {
         // Sizes that are not multiples of 8 exercise the edge blocks.
         let scene = SyntheticScene(width: 101, height: 67, noise: 4, seed: 7)
         let jpeg = scene.jpeg(kind, quality: 90, comment: "gcjlid 1")
         #expect(Array(jpeg.prefix(3)) == [0xFF, 0xD8, 0xFF] && Array(jpeg.suffix(2)) == [0xFF, 0xD9])
         guard Self.djpeg != nil || ProcessInfo.processInfo.environment["PARKGATE_REQUIRE_POSTGRES"] != nil else { return }
-        let decoded = try Self.decode(jpeg)
+        let decoded = try await Self.decode(jpeg)
         #expect(decoded.width == 101 && decoded.height == 67)
         #expect(decoded.rgb.count == 101 * 67 * 3)
         let quality = Self.psnr(decoded.rgb, scene.rgb(kind))
         #expect(quality > 30, "PSNR \(quality) dB")
     }
 
-    @Test func stampedCapturesCarryValidDistinctPictures() throws {
+    @Test func stampedCapturesCarryValidDistinctPictures() async throws {
         // The simulator's pictures: each capture's copy is a whole JPEG of its own, the same picture.
         let pictures = VideoPictures(width: 64, height: 48, noise: 4, variants: 1)
         let device = VideoSimulator.Device(id: "35020000001320000001", kind: "car")
@@ -74,8 +68,8 @@ import Testing
         }
         #expect(files[0] != files[1])
         guard Self.djpeg != nil || ProcessInfo.processInfo.environment["PARKGATE_REQUIRE_POSTGRES"] != nil else { return }
-        #expect(try Self.decode(files[0]).rgb == Self.decode(files[1]).rgb)
-        #expect(try Self.decode(files[0]).rgb == Self.decode(SyntheticScene(width: 64, height: 48, noise: 4, seed: 1).jpeg(.vehicle)).rgb)
+        #expect(try await Self.decode(files[0]).rgb == Self.decode(files[1]).rgb)
+        #expect(try await Self.decode(files[0]).rgb == Self.decode(SyntheticScene(width: 64, height: 48, noise: 4, seed: 1).jpeg(.vehicle)).rgb)
     }
 
     @Test func noiseMakesPhotographSizedFiles() {

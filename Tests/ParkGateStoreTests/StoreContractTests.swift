@@ -294,7 +294,34 @@ extension Backend: CustomTestStringConvertible {
     }
 
     @Test(arguments: Backend.available)
-func henanPhotosGoodsAndLedgers(backend: Backend) async throws {
+    func henanPassageBatchesAndTheRelay(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let t = Self.base
+            func passage(_ lsh: String) -> HenanPassageCommand {
+                let p = HenanPassage(lsh: lsh, organ: "4110020001", enterprise: "4110020001", enterpriseName: nil, gate: "01", license: "豫K1", licenseColor: "1",
+                                     entering: true, passedFrom: t, passedTo: nil, barrierLifted: true, isControl: false, controlReason: "", project: nil, receivedAt: t)
+                return HenanPassageCommand(passage: p, relay: [HenanRelayItem(method: "SendEnterExitDataEx", item: lsh, company: "4110020001", payload: ["serialNum": lsh], createdAt: t)])
+            }
+            let stored = try await store.saveHenanPassages([passage("L1"), passage("L2"), passage("L1")])
+            #expect(stored == [true, true, false], "a serial twice in one batch is stored once")
+            #expect(try await store.saveHenanPassages([passage("L2")]) == [false])
+            let due = try await store.dueHenanRelay(now: t, limit: 10)
+            #expect(due.map(\.item) == ["L1", "L2"] && due.first?.payload == ["serialNum": "L1"], "queued once each, oldest first")
+            try await store.markHenanRelay(ids: [due[0].id], status: .sent, error: nil, next: t, now: t)
+            try await store.markHenanRelay(ids: [due[1].id], status: .refused, error: "list[0]: bad", next: t, now: t)
+            #expect(try await store.dueHenanRelay(now: t, limit: 10).isEmpty)
+            let backlog = try #require(try await store.henanRelayBacklog().first)
+            #expect(backlog.method == "SendEnterExitDataEx" && backlog.sent == 1 && backlog.refused == 1 && backlog.pending == 0 && backlog.lastError == "list[0]: bad")
+            #expect(try await store.retryHenanRelay(method: nil, now: t) == 1)
+            #expect(try await store.dueHenanRelay(now: t, limit: 10).map(\.item) == ["L2"])
+            try await store.markHenanRelay(ids: [due[1].id], status: .pending, error: "down", next: t.addingTimeInterval(60), now: t)
+            #expect(try await store.dueHenanRelay(now: t.addingTimeInterval(30), limit: 10).isEmpty, "backing off")
+            #expect(try await store.dueHenanRelay(now: t.addingTimeInterval(60), limit: 10).first?.attempts == 2)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func henanPhotosGoodsAndLedgers(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let t = Self.base
             let photo = HenanPhoto(lsh: "411002000101A261201083000", number: "1", kind: "1", organ: "4110020001", enterprise: "4110020001",

@@ -1,4 +1,5 @@
 import Foundation
+import ParkGateClient
 import ParkGateModel
 
 /// DrivingLicenseScanEx's reader: Debian's `tesseract` with its Simplified Chinese data
@@ -33,18 +34,8 @@ public struct LicenceScanner: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let input = directory.appendingPathComponent("licence.jpg"), output = directory.appendingPathComponent("text")
             try Data(jpeg).write(to: input)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = [input.path, output.path, "-l", "chi_sim", "--psm", "6"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(60)
-            while process.isRunning {
-                if Date() > deadline { process.terminate(); return nil }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            guard process.terminationStatus == 0 else { return nil }
+            let result = try await ChildProcess.run(executable, [input.path, output.path, "-l", "chi_sim", "--psm", "6"], limit: 60)
+            guard result.status == 0, !result.timedOut else { return nil }
             return try String(contentsOf: output.appendingPathExtension("txt"), encoding: .utf8)
         } catch {
             return nil

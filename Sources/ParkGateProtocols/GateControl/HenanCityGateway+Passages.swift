@@ -27,16 +27,22 @@ extension HenanCityGateway {
         if let problem = HenanNumbering.serialProblem(lsh, enterprise: enterprise, gate: gate, entering: state == "1", time: time) {
             return Self.answer(.format, reason: problem)
         }
-        let gates = try await store.henanGates(enterprise: enterprise)
-        guard gates.isEmpty || gates.contains(where: { $0.code == gate }) else {
-            return Self.answer(.format, reason: "gate \(gate) is not registered for enterprise \(enterprise) (\(gates.map(\.code).joined(separator: ", ")))")
-        }
+        if let refusal = try await unregisteredGate(gate, of: enterprise) { return refusal }
         let (decision, filing) = try await decide(license: license, color: color, enterprise: enterprise, at: from)
         let passage = HenanPassage(
             lsh: lsh, organ: organ, enterprise: enterprise, enterpriseName: value.text("qymc"), gate: gate, license: license, licenseColor: color,
             entering: state == "1", passedFrom: from, passedTo: to, barrierLifted: barrier == "1", isControl: decision.isControl,
             controlReason: decision.reason, project: decision.project, receivedAt: now)
-        try await store.saveHenanPassage(passage, relay: [HenanRelayPayloads.passage(passage, filing: filing, time: time, now: now)])
+        let relay = [HenanRelayPayloads.passage(passage, filing: filing, time: time, now: now)]
+        if let passageWriter {
+            do {
+                _ = try await passageWriter.submit(HenanPassageCommand(passage: passage, relay: relay))
+            } catch StoreError.overloaded {
+                return Self.answer(.serverError, reason: "too many passages waiting to be stored: send again shortly")
+            }
+        } else {
+            try await store.saveHenanPassage(passage, relay: relay)
+        }
         return Self.answer(.ok)
     }
 }

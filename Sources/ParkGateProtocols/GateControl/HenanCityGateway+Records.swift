@@ -86,7 +86,7 @@ extension HenanCityGateway {
 
     /// 952 when the enterprise registered gates and `gate` is not one of them.
     func unregisteredGate(_ gate: String, of enterprise: String) async throws -> String? {
-        let gates = try await store.henanGates(enterprise: enterprise)
+        let gates = try await self.gates.value(enterprise, now: Date()) { try await store.henanGates(enterprise: enterprise) }
         guard gates.isEmpty || gates.contains(where: { $0.code == gate }) else {
             return Self.answer(.format, reason: "gate \(gate) is not registered for enterprise \(enterprise) (\(gates.map(\.code).joined(separator: ", ")))")
         }

@@ -39,14 +39,16 @@ extension HenanCityGateway {
     /// The control decision for a vehicle at an enterprise at a time, with the filing it read.
     func decide(license: String, color: String, enterprise code: String, at time: Date) async throws -> (ControlEngine.Decision, HenanVehicle?) {
         let filing = try await store.henanVehicle(license: license, color: color)
-        let registered = try await store.henanEnterprise(code: code)
+        let registered = try await enterprises.value(code, now: Date(), fetch: { try await store.henanEnterprise(code: code) })
         let vehicle = ControlEngine.Vehicle(
             plate: license, fuel: filing?.fuelType.flatMap { HenanFuelType(code: $0) }, stage: filing?.emissionStandard.flatMap { HenanEmissionStage(code: $0) },
             type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
         let enterprise = ControlEngine.Enterprise(
             code: code, industry: registered?.industry, controlType: registered?.controlType.flatMap { HenanCompanyControlType(code: $0) })
         // This platform's own projects; those cities reported (provincial role) apply to their cities.
-        let projects = try await store.henanProjects().filter { $0.city == nil }.compactMap(ControlEngine.Project.init)
+        let projects = try await self.projects.value(0, now: Date()) {
+            try await store.henanProjects().filter { $0.city == nil }.compactMap(ControlEngine.Project.init)
+        }
         return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: time), filing)
     }
 

@@ -14,9 +14,19 @@ public struct HenanCityGateway: Sendable {
     let time: ChinaTime
     let tokenLifetime: TimeInterval
     let logger: Logger
+    /// Passages go through it (many per commit) when given.
+    let passageWriter: HenanPassageWriter?
+    let tokens: TTLCache<String, TokenRecord?>
+    let enterprises: TTLCache<String, HenanEnterprise?>
+    let gates: TTLCache<String, [HenanGate]>
+    let projects: TTLCache<Int, [ControlEngine.Project]>
 
-    public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), tokenLifetime: TimeInterval = 7200, logger: Logger) {
+    public init(store: any Store, blobs: BlobStore, time: ChinaTime = ChinaTime(), tokenLifetime: TimeInterval = 7200, cacheSeconds: TimeInterval = 0,
+                passages: HenanPassageWriter? = nil, logger: Logger) {
         (self.store, self.blobs, self.time, self.tokenLifetime, self.logger) = (store, blobs, time, tokenLifetime, logger)
+        passageWriter = passages
+        (tokens, enterprises) = (TTLCache(seconds: cacheSeconds), TTLCache(seconds: cacheSeconds))
+        (gates, projects) = (TTLCache(seconds: cacheSeconds), TTLCache(seconds: cacheSeconds))
     }
 
     /// Table A.4, the codes these interfaces give.
@@ -139,7 +149,7 @@ public struct HenanCityGateway: Sendable {
     func authorise(_ fields: HenanFields, now: Date) async throws -> String {
         guard let organ = fields.text("organ") else { throw Failure(code: .badRequest, message: "organ is required") }
         guard let value = fields.text("access_token") else { throw Failure(code: .unauthorized, message: "access_token is required: call getAccessToken") }
-        guard let token = try await store.token(value), token.kind == "henan", token.expiresAt > now else {
+        guard let token = try await tokens.value(value, now: now, fetch: { try await store.token(value) }), token.kind == "henan", token.expiresAt > now else {
             throw Failure(code: .unauthorized, message: "access_token unknown or expired (2 hours): call getAccessToken")
         }
         guard token.subject == organ else { throw Failure(code: .forbidden, message: "the access_token belongs to another organ") }
