@@ -64,7 +64,46 @@ public struct HenanLedgerEntry: Sendable, Hashable, Encodable {
     }
 }
 
+/// A vehicle's blacklist (7.4) and exemption (7.14) as operators set them: the control
+/// engine reads them for the city's checks and the province's VehVerifyEx.
+public struct HenanVehicleMark: Sendable, Hashable, Encodable {
+    public var license, licenseColor: String
+    public var blacklist, exemption: String?
+    public var reason: String?
+    public var updatedAt: Date
+
+    public init(license: String, licenseColor: String, blacklist: String?, exemption: String?, reason: String?, updatedAt: Date) {
+        (self.license, self.licenseColor, self.blacklist, self.exemption, self.reason, self.updatedAt) = (license, licenseColor, blacklist, exemption, reason, updatedAt)
+    }
+}
+
 extension SQLStore {
+    /// Sets a vehicle's marks; neither a blacklist nor an exemption removes the entry.
+    public func saveHenanVehicleMark(_ m: HenanVehicleMark) async throws {
+        if m.blacklist == nil && m.exemption == nil {
+            _ = try await database.execute("DELETE FROM henan_vehicle_marks WHERE license = ? AND license_color = ?", [.text(m.license), .text(m.licenseColor)])
+            return
+        }
+        _ = try await database.execute(
+            """
+            INSERT INTO henan_vehicle_marks (license, license_color, blacklist, exemption, reason, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (license, license_color) DO UPDATE SET blacklist = excluded.blacklist, exemption = excluded.exemption, reason = excluded.reason,
+                updated_ms = excluded.updated_ms
+            """,
+            [.text(m.license), .text(m.licenseColor), SQLValue(m.blacklist), SQLValue(m.exemption), SQLValue(m.reason), SQLValue(m.updatedAt)])
+    }
+
+    /// One vehicle's marks, or all (`license` nil).
+    public func henanVehicleMarks(license: String?, color: String?) async throws -> [HenanVehicleMark] {
+        var filter = Filter()
+        filter.equal("license", license)
+        filter.equal("license_color", color)
+        return try await database.query("SELECT * FROM henan_vehicle_marks \(filter.sql) ORDER BY license, license_color", filter.binds).map { row in
+            HenanVehicleMark(license: row.text("license") ?? "", licenseColor: row.text("license_color") ?? "", blacklist: row.text("blacklist"),
+                             exemption: row.text("exemption"), reason: row.text("reason"), updatedAt: row.date("updated_ms") ?? .distantPast)
+        }
+    }
+
     /// Stores a photo; false when its serial and photo number are already stored (a repeat).
     @discardableResult
     public func saveHenanPhoto(_ p: HenanPhoto) async throws -> Bool {

@@ -441,5 +441,15 @@ public enum Schema {
                 "ALTER TABLE henan_projects ADD COLUMN province_code TEXT",
             ]
         },
+        Migration(name: "0021-henan-vehicle-marks") { _ in
+            [
+                // A vehicle's blacklist (7.4) and exemption (7.14), set by operators; filed or not.
+                """
+                CREATE TABLE henan_vehicle_marks (
+                    license TEXT NOT NULL, license_color TEXT NOT NULL, blacklist TEXT, exemption TEXT, reason TEXT, updated_ms BIGINT NOT NULL,
+                    PRIMARY KEY (license, license_color))
+                """,
+            ]
+        },
     ]
 }

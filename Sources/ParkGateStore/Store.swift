@@ -118,6 +118,8 @@ public protocol Store: Sendable {
     func saveHenanLedgerEntry(_ entry: HenanLedgerEntry) async throws
     func henanLedger(kind: HenanLedgerEntry.Kind, enterprise: String?, limit: Int) async throws -> [HenanLedgerEntry]
     func henanLedgerEntry(licensePK: String) async throws -> HenanLedgerEntry?
+    func saveHenanVehicleMark(_ mark: HenanVehicleMark) async throws
+    func henanVehicleMarks(license: String?, color: String?) async throws -> [HenanVehicleMark]
     func henanVehicle(licensePK: String) async throws -> HenanVehicle?
     // The provincial role: registrations, the cities' reports, ban zones
     func saveHenanProvinceCompany(_ company: HenanProvinceCompany) async throws

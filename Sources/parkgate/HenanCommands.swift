@@ -283,3 +283,40 @@ struct RelayCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `parkgate vehicle mark|marks`: blacklists and exemptions the control engine applies.
+struct VehicleMarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vehicle", abstract: "Henan: a vehicle's blacklist (7.4) and exemption (7.14), applied by getCheckVehicle and VehVerifyEx.",
+        subcommands: [Mark.self, Marks.self])
+
+    struct Mark: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set (or, with neither option, clear) a vehicle's blacklist and exemption.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Plate (e.g. 豫K12345).") var license: String
+        @Option(help: "Plate colour, 7.1 (0 blue, 1 yellow, 4 new energy …).") var color: String
+        @Option(help: "Blacklist type, 7.4 (1–6, 9).") var blacklist: String?
+        @Option(help: "Exemption type, 7.14.") var exemption: String?
+        @Option(help: "Why (kept with the mark and in the user log).") var reason: String?
+
+        func run() async throws {
+            let mark = try await withHenanRegistry(store) { store, registry in
+                let mark = try await registry.markVehicle(license: license, color: color, blacklist: blacklist, exemption: exemption, reason: reason)
+                try await AuditLog(store: store).record(cliUser(), "henan-vehicle.mark", target: "henan-vehicle:\(license)/\(color)", after: mark, channel: "cli")
+                return mark
+            }
+            print(mark.blacklist == nil && mark.exemption == nil ? "\(license) cleared" : "\(license) blacklist \(mark.blacklist ?? "-") exemption \(mark.exemption ?? "-")")
+        }
+    }
+
+    struct Marks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the marked vehicles.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let marks = try await withHenanRegistry(store) { store, _ in try await store.henanVehicleMarks(license: nil, color: nil) }
+            print("plate\tcolour\tblacklist\texemption\treason")
+            for m in marks { print([m.license, m.licenseColor, m.blacklist ?? "-", m.exemption ?? "-", m.reason ?? "-"].joined(separator: "\t")) }
+        }
+    }
+}

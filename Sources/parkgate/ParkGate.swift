@@ -12,7 +12,7 @@ struct ParkGate: AsyncParsableCommand {
         commandName: "parkgate",
         abstract: "ParkGate: China's vehicle and parking data-networking standards, natively.",
         subcommands: [Serve.self, Migrate.self, VendorCommand.self, UserCommand.self, ParkCommand.self, MemberCommand.self, CampaignCommand.self, BackupCommand.self, RestoreCommand.self, Simulate.self, DeviceCommand.self, VideoAccountCommand.self,
-                      OrganCommand.self, EnterpriseCommand.self, GateCommand.self, CityCommand.self, ControlProjectCommand.self, RelayCommand.self, ScanLicenceCommand.self]
+                      OrganCommand.self, EnterpriseCommand.self, GateCommand.self, CityCommand.self, ControlProjectCommand.self, RelayCommand.self, VehicleMarkCommand.self, ScanLicenceCommand.self]
     )
 }
 

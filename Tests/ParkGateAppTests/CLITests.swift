@@ -201,6 +201,11 @@ import Testing
         #expect(noIndustries.status != 0 && noIndustries.output.contains("needs the industries"), "\(noIndustries.output)")
         let badStrategy = try await Self.run(["control-project", "run"] + data + ["--name", "x", "--level", "2", "--scope", "2", "--company-types", "1", "--strategy", "8"])
         #expect(badStrategy.status != 0 && badStrategy.output.contains("7.20"))
+        let marked = try await Self.run(["vehicle", "mark"] + data + ["--license", "豫K12345", "--color", "1", "--blacklist", "3", "--reason", "遥感"])
+        #expect(marked.status == 0 && marked.output.contains("blacklist 3"), "\(marked.output)")
+        #expect(try await Self.run(["vehicle", "marks"] + data).output.contains("豫K12345\t1\t3\t-\t遥感"))
+        let badMark = try await Self.run(["vehicle", "mark"] + data + ["--license", "豫K12345", "--color", "1", "--exemption", "9"])
+        #expect(badMark.status != 0 && badMark.output.contains("7.14"), "\(badMark.output)")
     }
 
     /// Issue 5's end-to-end relay: two ParkGate processes, a city and its province. What gates

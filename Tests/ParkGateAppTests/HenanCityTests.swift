@@ -128,8 +128,25 @@ import Testing
             // Another organ's enterprise is not registered in industry 4: the project does not cover it.
             let other = try await Self.token(server, organ: "4110020002", user: "other", password: "456")
             #expect((try await Self.check(server, other, organ: "4110020002")["value"] as? [String: Any])?["isControl"] as? String == "0")
-            try await platform.withReadyStore { store in _ = try await HenanProjectBook(store: store).close(code: project.code) }
+            // An exemption lets it through the project; a blacklist stops it with no project at all.
+            try await platform.withReadyStore { store in
+                _ = try await HenanRegistry(store: store).markVehicle(license: "豫K12345", color: "1", blacklist: nil, exemption: "1", reason: "抢险")
+            }
+            let exempt = try #require(try await Self.check(server, token)["value"] as? [String: Any])
+            #expect(exempt["isControl"] as? String == "0" && (exempt["controlReason"] as? String ?? "").contains("豁免"), "\(exempt)")
+            try await platform.withReadyStore { store in
+                _ = try await HenanRegistry(store: store).markVehicle(license: "豫K12345", color: "1", blacklist: nil, exemption: nil, reason: nil)
+                _ = try await HenanProjectBook(store: store).close(code: project.code)
+            }
             #expect((try await Self.check(server, token)["value"] as? [String: Any])?["isControl"] as? String == "0", "closed: no longer in force")
+            try await platform.withReadyStore { store in
+                _ = try await HenanRegistry(store: store).markVehicle(license: "豫K12345", color: "1", blacklist: "3", exemption: nil, reason: "遥感")
+                await #expect(throws: HenanRegistry.Invalid.self) {
+                    try await HenanRegistry(store: store).markVehicle(license: "豫K12345", color: "1", blacklist: "X", exemption: nil, reason: nil)
+                }
+            }
+            let blacklisted = try #require(try await Self.check(server, token)["value"] as? [String: Any])
+            #expect(blacklisted["isControl"] as? String == "1" && (blacklisted["controlReason"] as? String ?? "").contains("遥感检测不合格"), "\(blacklisted)")
         }
     }
 

@@ -194,10 +194,15 @@ import Testing
                                                                             "areaCollection": "113.82,34.73$113.84,34.73$113.84,34.75$113.82,34.75"])
             let areaId = try #require((zone["data"] as? [String: Any])?["areaId"] as? String, "\(zone)")
             Self.fails(try await Self.call(server, "ElectronicFenceModify", ["accessToken": zhengzhou, "areaId": areaId, "areaCollection": "1,1$2,1$2,2"]), "no ban zone")
-            #expect(try await Self.call(server, "ElectronicFenceModify", ["accessToken": token, "areaId": areaId, "areaCollection": "113.80,34.70$113.90,34.70$113.90,34.80"])["result"] as? String == "success")
+            #expect(try await Self.call(server, "ElectronicFenceModify", ["accessToken": token, "areaId": areaId, "areaCollection": "113.80,34.70$113.90,34.70$113.90,34.80$113.80,34.80"])["result"] as? String == "success")
             let platform = try Platform.open(server.config, logger: TestDatabases.logger)
             let fences = try await platform.withReadyStore { store in try await store.henanFences(city: "4110000000") }
             #expect(fences.count == 1 && fences.first?.area.hasPrefix("113.80") == true)
+            // Over the API: the plant and its gate lie inside, a point in Zhengzhou does not.
+            let plant = try await server.api("/api/v1/henan/province/fences/inside?company=4110020001")
+            #expect(plant["inside"] as? Bool == true && (plant["fences"] as? [[String: Any]])?.first?["name"] as? String == "魏都区禁行区", "\(plant)")
+            #expect(try await server.api("/api/v1/henan/province/fences/inside?company=4110020001&gate=01")["inside"] as? Bool == true)
+            #expect(try await server.api("/api/v1/henan/province/fences/inside?lng=113.62&lat=34.75")["inside"] as? Bool == false)
         }
     }
 

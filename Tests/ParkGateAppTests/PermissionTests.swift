@@ -59,6 +59,7 @@ import Testing
         ("GET /api/v1/henan/province/gates", "/api/v1/henan/province/gates", nil, [200, 200, 200, 403]),
         ("GET /api/v1/henan/province/records", "/api/v1/henan/province/records?method=SendEnterExitDataEx", nil, [200, 200, 200, 403]),
         ("GET /api/v1/henan/province/fences", "/api/v1/henan/province/fences", nil, [200, 200, 200, 403]),
+        ("GET /api/v1/henan/province/fences/inside", "/api/v1/henan/province/fences/inside?lng=113.83&lat=34.74", nil, [200, 200, 200, 403]),
         ("POST /api/v1/henan/relay/retry", "/api/v1/henan/relay/retry", "{}", [200, 200, 403, 403]),
         ("PUT /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-{role}", #"{"oweMoney":"10.00","carType":"1"}"#, [200, 200, 403, 403]),
         ("DELETE /api/v1/blacklist/{plate}", "/api/v1/blacklist/B-admin", nil, [204, 404, 403, 403]),

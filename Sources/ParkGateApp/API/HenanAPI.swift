@@ -18,6 +18,12 @@ struct HenanAPI {
         let items: [HenanRelayItem]
     }
 
+    struct Inside: ResponseEncodable {
+        let lng, lat: Double
+        let inside: Bool
+        let fences: [HenanFence]
+    }
+
     struct Retried: ResponseEncodable {
         let retried: Int
     }
@@ -112,6 +118,39 @@ struct HenanAPI {
         api.get("/henan/province/fences") { request, context -> AdminAPI.Items<HenanFence> in
             try reader(context)
             return AdminAPI.Items(items: try await store.henanFences(city: text(request, "city")))
+        }
+        // Whether a point, an enterprise or one of its gates lies inside the ban zones (its city's, or `city`'s).
+        api.get("/henan/province/fences/inside") { request, context -> Inside in
+            try reader(context)
+            var city = text(request, "city")
+            let point: Fence.Point
+            if let company = text(request, "company") {
+                guard let registered = try await store.henanProvinceCompany(code: company, secret: nil) else {
+                    throw HTTPError(.notFound, message: "enterprise \(company) is not registered")
+                }
+                var fields = registered.fields
+                if let gate = text(request, "gate") {
+                    guard let found = try await store.henanProvinceGates(company: company, secret: nil).first(where: { $0.code == gate }) else {
+                        throw HTTPError(.notFound, message: "gate \(gate) of \(company) is not registered")
+                    }
+                    fields = found.fields
+                }
+                guard let lng = fields["lng"].flatMap(Double.init), let lat = fields["lat"].flatMap(Double.init) else {
+                    throw HTTPError(.badRequest, message: "no coordinates registered for \(company)\(text(request, "gate").map { " gate " + $0 } ?? "")")
+                }
+                point = Fence.Point(lng: lng, lat: lat)
+                city = city ?? registered.city
+            } else {
+                guard let lng = text(request, "lng").flatMap(Double.init), let lat = text(request, "lat").flatMap(Double.init), abs(lng) <= 180, abs(lat) <= 90 else {
+                    throw HTTPError(.badRequest, message: "send lng and lat (decimal degrees, BD-09), or company [and gate]")
+                }
+                point = Fence.Point(lng: lng, lat: lat)
+            }
+            let fences = try await store.henanFences(city: city).filter { fence in
+                if case .success(let zone) = Fence.parse(fence.area) { return zone.contains(point) }
+                return false
+            }
+            return Inside(lng: point.lng, lat: point.lat, inside: !fences.isEmpty, fences: fences)
         }
     }
 }

@@ -70,4 +70,15 @@ public struct HenanRegistry: Sendable {
         try await store.saveHenanCity(saved)
         return saved
     }
+
+    /// A vehicle's blacklist (7.4) and exemption (7.14); both nil removes them.
+    public func markVehicle(license: String, color: String, blacklist: String?, exemption: String?, reason: String?, now: Date = Date()) async throws -> HenanVehicleMark {
+        guard !license.isEmpty, license.count <= 14 else { throw Invalid(description: "a plate of at most 14 characters is required") }
+        guard HenanPlateColor(code: color) != nil else { throw Invalid(description: "plate colour \(color) is not in 7.1") }
+        if let blacklist, HenanBlacklistType(code: blacklist) == nil { throw Invalid(description: "blacklist \(blacklist) is not in 7.4 (1–6, 9)") }
+        if let exemption, HenanExemption(code: exemption) == nil { throw Invalid(description: "exemption \(exemption) is not in 7.14") }
+        let mark = HenanVehicleMark(license: license, licenseColor: color, blacklist: blacklist, exemption: exemption, reason: reason, updatedAt: now)
+        try await store.saveHenanVehicleMark(mark)
+        return mark
+    }
 }

@@ -40,9 +40,11 @@ extension HenanCityGateway {
     func decide(license: String, color: String, enterprise code: String, at time: Date) async throws -> (ControlEngine.Decision, HenanVehicle?) {
         let filing = try await store.henanVehicle(license: license, color: color)
         let registered = try await enterprises.value(code, now: Date(), fetch: { try await store.henanEnterprise(code: code) })
+        let mark = try await store.henanVehicleMarks(license: license, color: color).first
         let vehicle = ControlEngine.Vehicle(
             plate: license, fuel: filing?.fuelType.flatMap { HenanFuelType(code: $0) }, stage: filing?.emissionStandard.flatMap { HenanEmissionStage(code: $0) },
-            type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
+            type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) }, blacklist: mark?.blacklist.flatMap { HenanBlacklistType(code: $0) },
+            exemption: mark?.exemption.flatMap { HenanExemption(code: $0) })
         let enterprise = ControlEngine.Enterprise(
             code: code, industry: registered?.industry, controlType: registered?.controlType.flatMap { HenanCompanyControlType(code: $0) })
         // This platform's own projects; those cities reported (provincial role) apply to their cities.

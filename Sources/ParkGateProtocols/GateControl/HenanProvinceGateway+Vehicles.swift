@@ -11,9 +11,11 @@ extension HenanProvinceGateway {
     /// city's ban zones, and the control projects of its city (and the province's own).
     func decide(license: String, color: String, company: HenanProvinceCompany, at now: Date) async throws -> (ControlEngine.Decision, HenanVehicle?) {
         let filing = try await store.henanVehicle(license: license, color: color)
+        let mark = try await store.henanVehicleMarks(license: license, color: color).first
         let vehicle = ControlEngine.Vehicle(
             plate: license, fuel: filing?.fuelType.flatMap { HenanFuelType(code: $0) }, stage: filing?.emissionStandard.flatMap { HenanEmissionStage(code: $0) },
-            type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) })
+            type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) }, blacklist: mark?.blacklist.flatMap { HenanBlacklistType(code: $0) },
+            exemption: mark?.exemption.flatMap { HenanExemption(code: $0) })
         let measures = try await store.henanProvinceRecords(method: "SeasonalControlReport", city: company.city, limit: 1000).filter { record in
             guard record.company == company.code, let start = record.fields["startTime"].flatMap(parseTime) else { return false }
             let end = record.fields["endTime"].flatMap(parseTime) ?? .distantFuture
@@ -45,6 +47,7 @@ extension HenanProvinceGateway {
         try Self.check(fields, required: ["license", "licenseColor"], codes: ["licenseColor": Self.plateColor], lengths: ["license": 20])
         let (license, color) = (fields.text("license")!, fields.text("licenseColor")!)
         let (decision, filing) = try await decide(license: license, color: color, company: company, at: now)
+        let mark = try await store.henanVehicleMarks(license: license, color: color).first
         let needsCompleting = filing == nil ? "1" : (filing?.vehicleType == nil || filing?.emissionStandard == nil ? "2" : "0")
         if filing == nil {
             try await store.saveHenanProvinceRecord(HenanProvinceRecord(
@@ -56,7 +59,8 @@ extension HenanProvinceGateway {
         return Self.success([
             "license": license, "licenseColor": color, "fuelType": filing?.fuelType ?? "", "registerDate": filing?.registerDate ?? "",
             "syxz": filing?.useCharacter ?? "", "vinLast6": String((filing?.vin ?? "").suffix(6)), "vehType": filing?.vehicleType ?? "", "GVM": "",
-            "emissionStandard": filing?.emissionStandard ?? "", "isBlackList": "", "isExempt": "", "isControl": isControl, "controlReason": reason,
+            "emissionStandard": filing?.emissionStandard ?? "", "isBlackList": mark?.blacklist ?? "", "isExempt": mark?.exemption ?? "",
+            "isControl": isControl, "controlReason": reason,
             "isNeedComplete": needsCompleting, "licensePK": filing?.licensePK ?? "",
         ])
     }
