@@ -66,6 +66,13 @@ import Testing
             #expect(noValue["code"] as? String == "400" && (noValue["status"] as? String)?.contains("lsh is required") == true, "\(noValue)")
             #expect(try await Self.check(server, "")["code"] as? String == "401", "no token")
             #expect(try await Self.check(server, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")["code"] as? String == "401", "unknown token")
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                try await store.insertToken(TokenRecord(token: "EXPIRED0000000000000000000000000", kind: "henan", subject: "4110020001",
+                                                        issuedAt: Date().addingTimeInterval(-7300), expiresAt: Date().addingTimeInterval(-100)))
+            }
+            let expired = try await Self.check(server, "EXPIRED0000000000000000000000000")
+            #expect(expired["code"] as? String == "401" && (expired["status"] as? String ?? "").contains("expired"), "older than 2 hours: \(expired)")
             #expect(try await Self.check(server, token, organ: "4110020002")["code"] as? String == "403", "another organ's token")
             #expect(try await Self.call(server, "get_data", ["organ": "4110020001", "ipctype": "getCheckVehicle", "access_token": token, "value": [:]])["code"] as? String == "400")
             #expect(try await Self.check(server, token, color: "9")["code"] as? String == "952")

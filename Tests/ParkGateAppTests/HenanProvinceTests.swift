@@ -71,6 +71,12 @@ import Testing
             let token = try #require(data["accessToken"] as? String)
             Self.fails(try await Self.call(server, "AddCompany", ["data": Self.company]), "accessToken is required")
             Self.fails(try await Self.call(server, "AddCompany", ["accessToken": "nope", "data": Self.company]), "unknown or expired")
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                try await store.insertToken(TokenRecord(token: "EXPIREDCITY000000000000000000000", kind: "henan-city", subject: "4110000000",
+                                                        issuedAt: Date().addingTimeInterval(-7300), expiresAt: Date().addingTimeInterval(-100)))
+            }
+            Self.fails(try await Self.call(server, "AddCompany", ["accessToken": "EXPIREDCITY000000000000000000000", "data": Self.company]), "unknown or expired")
             Self.fails(try await Self.call(server, "NoSuchMethod", ["accessToken": token]), "unknown method")
             let rawResponse = try await server.client.execute(uri: "/ysgk/restapi/province/AddCompany", method: .post, body: ByteBuffer(string: "{x"))
             #expect(String(buffer: rawResponse.body).contains("not a JSON object"))
@@ -113,7 +119,6 @@ import Testing
             Self.fails(try await Self.call(server, "AddGate", ["accessToken": token, "companyCode": "4110020001", "list": [["gateCode": "1", "gateEnterExitType": "C"]]]), "two digits")
             Self.fails(try await Self.call(server, "AddGate", ["accessToken": token, "companyCode": "4110020001", "list": []]), "list is required")
 
-            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
             try await platform.withReadyStore { store in
                 let company = try #require(try await store.henanProvinceCompany(code: "4110020001", secret: nil))
                 #expect(company.fields["contact"] == "王五" && company.fields["companyName"] == "许昌焦化" && company.city == "4110000000")
@@ -314,6 +319,56 @@ import Testing
             #expect(read["license"] == "豫K12345" && read["vin"] == "LFWSRXRJ1A1E12345" && read["engineNo"] == "87654321", "\(read)")
             #expect(read["vehicleType"] == "Q11" && read["useCharacter"] == "F" && read["registerDate"] == "20180510" && read["issueDate"] == "20180512", "\(read)")
             #expect(read["onwer"] == "许昌运输有限公司" && read["model"] == "解放牌CA4250", "\(read)")
+        }
+    }
+
+    /// One deployment in both roles, relaying to itself: a round of the relay registers the
+    /// enterprise and its gate, sends the passages, queues and sends the gate's status and
+    /// yesterday's figures by city and by district.
+    @Test func theRelaySendsRegistrationsPassagesGateStatusAndTheDailyFigures() async throws {
+        try await Self.run { server in
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            try await platform.withReadyStore { store in
+                let registry = HenanRegistry(store: store)
+                _ = try await registry.saveOrgan(organ: "4110020001", username: "test", password: "123")
+                _ = try await registry.saveEnterprise(code: "4110020001", name: "许昌焦化", industry: "4", subIndustry: nil, controlType: "1")
+                _ = try await registry.saveGate(enterprise: "4110020001", code: "01", type: "C")
+            }
+            let token = try await HenanCityTests.token(server)
+            let time = ChinaTime(), now = Date()
+            let midnight = try #require(time.parseCompact(String(time.formatCompact(now).prefix(8)) + "000000"))
+            #expect(try await HenanCityTests.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareVehInfo", "access_token": token, "value": [
+                "license": "豫K00001", "licenseColor": "1", "vehicleType": "H11", "emissionStandard": "3", "drivingLicenseImg": Self.jpeg]])["code"] as? String == "200")
+            for (index, (plate, entering)) in [("豫K00001", true), ("豫K00002", true), ("冀A00003", true), ("豫K00001", false)].enumerated() {
+                let at = midnight.addingTimeInterval(-14 * 3600 + Double(index * 60))
+                let lsh = "411002000101" + (entering ? "A" : "B") + String(time.formatCompact(at).dropFirst(2))
+                let answer = try await HenanCityTests.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareDrivingRecord", "access_token": token, "value": [
+                    "lsh": lsh, "qybh": "4110020001", "dzbh": "01", "cphm": plate, "cpys": "1", "tgsjq": time.formatDashed(at), "tgzt": entering ? "1" : "2", "bgzt": "1"]])
+                #expect(answer["code"] as? String == "200", "\(answer)")
+            }
+            try await platform.withReadyStore { store in
+                let relay = HenanRelay(store: store, blobs: BlobStore(directory: URL(fileURLWithPath: server.config.dataDirectory).appendingPathComponent("blobs")),
+                                       settings: .init(url: "http://127.0.0.1:\(server.port)", orgSecret: "XC-SECRET", username: "xuchang", password: "xc-pw"),
+                                       logger: TestDatabases.logger)
+                try await relay.tick(now: now)
+                try await relay.tick(now: now.addingTimeInterval(31))  // what waited for the gate's secret
+                let backlog = try await store.henanRelayBacklog()
+                #expect(backlog.allSatisfy { $0.pending == 0 && $0.refused == 0 }, "\(backlog)")
+                #expect(Set(backlog.map(\.method)).isSuperset(of: ["AddCompany", "AddGate", "SendEnterExitDataEx", "VehElecAccountAdd", "GateStatusReport",
+                                                                    "SendDayDataCity", "SendDayDataDistrict"]), "\(backlog)")
+                #expect(try await store.henanProvinceRecords(method: "SendEnterExitDataEx", city: "4110000000", limit: 10).count == 4)
+                let status = try #require(try await store.henanProvinceRecords(method: "GateStatusReport", city: "4110000000", limit: 10).first)
+                #expect(status.fields["gateStatus"] == "2", "no passage in the last two hours: \(status)")
+                let day = try #require(try await store.henanProvinceRecords(method: "SendDayDataCity", city: "4110000000", limit: 10).first)
+                let expected = ["vehTotal": "4", "enterVehTotal": "3", "exitVehTotal": "1", "otherVehEnterTotal": "1", "otherVehExitTotal": "0",
+                                "otherAddVehTotal": "1", "standard3EnterTotal": "1", "standard3ExitTotal": "1", "standard4EnterTotal": "0",
+                                "violationTotal": "0", "controlTotal": "0", "companyTotal": "1", "gateTotal": "1",
+                                "date": String(time.formatCompact(midnight.addingTimeInterval(-3600)).prefix(8))]
+                for (key, value) in expected { #expect(day.fields[key] == value, "\(key): \(day.fields)") }
+                let district = try #require(try await store.henanProvinceRecords(method: "SendDayDataDistrict", city: "4110000000", limit: 10).first)
+                #expect(district.fields["dictrictCode"] == "411002" && district.fields["vehTotal"] == "4", "\(district.fields)")
+                #expect(try await store.henanVehicle(license: "豫K00001", color: "1")?.licensePK != nil, "the province's copy of the filing")
+            }
         }
     }
 }

@@ -129,6 +129,10 @@ public struct HenanCityGateway: Sendable {
             return Self.answer(.ok)
         } catch let failure as Failure {
             return Self.answer(failure.code, reason: failure.message)
+        } catch {
+            // Storage or anything else: 500, and nothing was answered as stored.
+            logger.error("henan \(ipctype) failed: \(error)")
+            return Self.answer(.serverError, reason: "not stored (\(error)): send again")
         }
     }
 

@@ -96,6 +96,9 @@ public struct HenanProvinceGateway: Sendable {
             return Self.fail(failure.reason)
         } catch let failure as HenanCityGateway.Failure {
             return Self.fail(failure.message)
+        } catch {
+            logger.error("henan province \(method) failed: \(error)")
+            return Self.fail("server error, nothing stored (\(error)): send again")
         }
     }
 
