@@ -191,6 +191,13 @@ extension SQLStore {
              SQLValue(p.project), SQLValue(p.receivedAt)])
     }
 
+    /// Entering passages with the barrier lifted of an enterprise in `[from, to)` (its transport).
+    public func henanEnteringCount(enterprise: String, from: Date, to: Date) async throws -> Int {
+        Int(try await database.query(
+            "SELECT COUNT(*) AS n FROM henan_passages WHERE enterprise = ? AND entering = 1 AND barrier_lifted = 1 AND passed_from_ms >= ? AND passed_from_ms < ?",
+            [.text(enterprise), SQLValue(from), SQLValue(to)]).first?.int("n") ?? 0)
+    }
+
     /// Passages newest first, of one enterprise or all.
     public func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage] {
         var filter = Filter()

@@ -140,6 +140,13 @@ extension SQLStore {
         }
     }
 
+    /// Reports of one method and enterprise received in `[from, to)`.
+    public func henanProvinceRecordCount(method: String, company: String, from: Date, to: Date) async throws -> Int {
+        Int(try await database.query(
+            "SELECT COUNT(*) AS n FROM henan_province_records WHERE method = ? AND company = ? AND received_ms >= ? AND received_ms < ?",
+            [.text(method), .text(company), SQLValue(from), SQLValue(to)]).first?.int("n") ?? 0)
+    }
+
     public func saveHenanFence(_ f: HenanFence) async throws {
         try await database.execute(
             """

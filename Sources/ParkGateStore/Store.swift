@@ -108,6 +108,8 @@ public protocol Store: Sendable {
     func henanVehicles(plate: String?, limit: Int) async throws -> [HenanVehicle]
     @discardableResult func saveHenanPassage(_ passage: HenanPassage, relay: [HenanRelayItem]) async throws -> Bool
     func saveHenanPassages(_ commands: [HenanPassageCommand]) async throws -> [Bool]
+    func henanEnteringCount(enterprise: String, from: Date, to: Date) async throws -> Int
+    func henanProvinceRecordCount(method: String, company: String, from: Date, to: Date) async throws -> Int
     func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage]
     func saveHenanProject(_ project: HenanProject, relay: [HenanRelayItem]) async throws
     func henanProjects() async throws -> [HenanProject]

@@ -358,6 +358,9 @@ import Testing
                 "lsh": lsh, "qybh": "4110020001", "dzbh": "01", "cphm": "豫K12345", "cpys": "1", "hwmc": "焦炭", "ysl": "32", "djsj": time]])["code"] as? String == "200")
             let province = try await HenanProvinceTests.token(server)
             _ = try await HenanProvinceTests.register(server, province)
+            #expect(try await HenanProvinceTests.call(server, "ElectronicFenceAdd", ["accessToken": province, "areaName": "魏都区禁行区",
+                                                                                      "areaCollection": "113.82,34.73$113.84,34.73$113.84,34.75"])["result"] as? String == "success")
+            #expect(try await HenanProvinceTests.call(server, "SendDayDataCity", ["accessToken": province, "date": "20261130", "vehTotal": "300"])["result"] as? String == "success")
             // One relay call refused by the province, to send again from the console.
             try await platform.withReadyStore { store in
                 let goods = try #require(try await store.henanRelayItems(status: .pending, method: "SendGoodsRecordData", limit: 1).first)
@@ -382,6 +385,12 @@ import Testing
                 try await driver.open(site + "/henan/province")
                 let companies = try await driver.text("#list")
                 #expect(companies.contains("4110020001") && companies.contains("许昌焦化") && companies.contains("许昌") && companies.contains("焦化"), "\(companies)")
+                try await driver.open(site + "/henan/province/reports?method=SendDayDataCity")
+                let reports = try await driver.text("#list")
+                #expect(reports.contains("4110000000|20261130") && reports.contains("vehTotal=300"), "\(reports)")
+                try await driver.open(site + "/henan/province/fences")
+                let fences = try await driver.text("#list")
+                #expect(fences.contains("魏都区禁行区") && fences.contains("113.82,34.73"), "\(fences)")
                 try await driver.click("#lang")
                 #expect(try await driver.wait(5) { try await driver.source.contains("Registered enterprises (province)") })
                 try await driver.click("#lang")

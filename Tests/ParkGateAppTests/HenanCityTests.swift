@@ -341,4 +341,52 @@ import Testing
             }
         }
     }
+
+    /// A passage whose commit fails (its relay table broken behind the server's back) is
+    /// answered 500 and nothing of it is stored; once storage works the same passage is taken.
+    @Test func storageFailureAnswers500AndStoresNothing() async throws {
+        try await Self.run { server in
+            let token = try await Self.token(server)
+            let (lsh, time) = Self.serial()
+            func record() async throws -> [String: Any] {
+                try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareDrivingRecord", "access_token": token, "value": [
+                    "lsh": lsh, "qybh": "4110020001", "dzbh": "01", "cphm": "豫K12345", "cpys": "1", "tgsjq": time, "tgzt": "1", "bgzt": "1"]])
+            }
+            let database = try SQLiteDatabase(path: server.config.resolvedDatabaseURL.replacingOccurrences(of: "sqlite:", with: ""))
+            try await database.transaction([SQLStatement("ALTER TABLE henan_relay RENAME TO henan_relay_gone")])
+            let refused = try await record()
+            #expect(refused["code"] as? String == "500" && (refused["status"] as? String ?? "").contains("not stored"), "\(refused)")
+            #expect(try await database.query("SELECT count(*) AS n FROM henan_passages").first?.int("n") == 0)
+            try await database.transaction([SQLStatement("ALTER TABLE henan_relay_gone RENAME TO henan_relay")])
+            #expect(try await record()["code"] as? String == "200")
+            #expect(try await database.query("SELECT count(*) AS n FROM henan_passages").first?.int("n") == 1)
+        }
+    }
+
+    /// "减少50%车辆运输" in the live check: with 14 trucks in over the last seven days (2 a day)
+    /// and one in today, the next allowed truck is kept out by the quota of 1.
+    @Test func halvingStrategiesKeepADailyQuota() async throws {
+        try await Self.run { server in
+            let token = try await Self.token(server)
+            let filing: [String: Any] = ["license": "豫K66666", "licenseColor": "1", "vehicleType": "H11", "emissionStandard": "6", "drivingLicenseImg": Self.jpeg]
+            #expect(try await Self.call(server, "put_data", ["organ": "4110020001", "ipctype": "shareVehInfo", "access_token": token, "value": filing])["code"] as? String == "200")
+            let platform = try Platform.open(server.config, logger: TestDatabases.logger)
+            let time = ChinaTime(), now = Date()
+            let today = time.startOfDay(now)
+            try await platform.withReadyStore { store in
+                _ = try await HenanProjectBook(store: store).run(name: "减半", level: "2", area: "1", scope: "1", industries: ["4"], companyTypes: [], strategy: "5",
+                                                                 start: now.addingTimeInterval(-8 * 86_400), end: nil, remark: nil)
+                func passage(_ index: Int, at: Date) -> HenanPassage {
+                    HenanPassage(lsh: "411002000101A" + String(format: "%012d", index), organ: "4110020001", enterprise: "4110020001", enterpriseName: nil, gate: "01",
+                                 license: "豫K0\(index)", licenseColor: "1", entering: true, passedFrom: at, passedTo: nil, barrierLifted: true, isControl: false,
+                                 controlReason: "", project: nil, receivedAt: at)
+                }
+                for index in 0..<14 { try await store.saveHenanPassage(passage(index, at: today.addingTimeInterval(-Double(index / 2 + 1) * 86_400 + 3600))) }
+                #expect((try await Self.check(server, token, license: "豫K66666")["value"] as? [String: Any])?["isControl"] as? String == "0", "none in today yet")
+                try await store.saveHenanPassage(passage(99, at: max(today, now.addingTimeInterval(-60))))
+            }
+            let kept = try #require(try await Self.check(server, token, license: "豫K66666")["value"] as? [String: Any])
+            #expect(kept["isControl"] as? String == "1" && (kept["controlReason"] as? String ?? "").contains("减少50%车辆运输，今日已通行 1 辆，达到配额 1 辆"), "\(kept)")
+        }
+    }
 }

@@ -164,5 +164,45 @@ extension Console {
                 return render(table, request, context)
             }
         }
+        pages.get("/henan/province/reports") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                let t = words(request)
+                let reports = ["SendEnterExitDataEx", "SendGoodsRecordData", "SendDayDataCity", "SendDayDataDistrict", "GateStatusReport", "SeasonalControlReport",
+                               "CheckFeedbackReport"]
+                let method = request.uri.queryParameters.text("method") ?? "SendDayDataCity"
+                guard reports.contains(method) else { throw HTTPError(.badRequest, message: "method must be one of \(reports.joined(separator: ", "))") }
+                let records = try await store.henanProvinceRecords(method: method, city: request.uri.queryParameters.text("city"), limit: 500)
+                var table = ConsoleTable(
+                    title: t["henanProvinceReports"]!, active: "henanProvinceReports",
+                    filters: [.init(name: "method", label: t["relayMethod"]!), .init(name: "city", label: t["city"]!)],
+                    columns: [t["relayMethod"]!, t["reportKey"]!, t["city"]!, t["enterprise"]!, t["fields"]!, t["received"]!])
+                table.rows = records.map { r in
+                    let fields = r.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    return ([.init(text: r.method), .init(text: r.item), .init(text: r.city), .init(text: r.company ?? ""), .init(text: fields),
+                             .init(text: stamp(r.receivedAt))], [])
+                }
+                return render(table, request, context)
+            }
+        }
+        pages.get("/henan/province/fences") { request, context in
+            try await guarded(request, context) {
+                try context.require(.read)
+                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                let t = words(request)
+                let fences = try await store.henanFences(city: request.uri.queryParameters.text("city"))
+                var table = ConsoleTable(
+                    title: t["henanFences"]!, active: "henanFences", filters: [.init(name: "city", label: t["city"]!)],
+                    columns: [t["code"]!, t["city"]!, t["name"]!, t["points"]!, t["fenceArea"]!, t["updated"]!])
+                table.total = fences.count
+                table.rows = fences.map { f in
+                    let points = (try? Fence.parse(f.area).get().points.count).map(String.init) ?? "?"
+                    return ([.init(text: f.id), .init(text: "\(f.city) \(HenanNumbering.organisationName(f.city) ?? "")"), .init(text: f.name), .init(text: points),
+                             .init(text: f.area), .init(text: stamp(f.updatedAt))], [])
+                }
+                return render(table, request, context)
+            }
+        }
 }
 }

@@ -113,6 +113,7 @@ struct Console: Sendable {
                 ("/video/logs", "videoLogs", .read),
                 ("/henan/enterprises", "henanEnterprises", .read), ("/henan/projects", "henanProjects", .read), ("/henan/vehicles", "henanVehicles", .read),
                 ("/henan/passages", "henanPassages", .read), ("/henan/relay", "henanRelay", .read), ("/henan/province", "henanProvince", .read),
+                ("/henan/province/reports", "henanProvinceReports", .read), ("/henan/province/fences", "henanFences", .read),
                 ("/events", "events", .read), ("/berths", "berths", .read), ("/sessions", "sessions", .read),
                 ("/alarms", "alarms", .read), ("/devices", "devices", .read), ("/vendors", "vendors", .read),
                 ("/findings", "findings", .read), ("/campaigns", "campaigns", .read), ("/users", "users", .manageUsers),

@@ -102,6 +102,8 @@ enum ConsoleText {
         "relayMethod": ("接口", "Method"), "relayPending": ("待发送", "Pending"), "relaySent": ("已送达", "Sent"), "relayRefused": ("被拒", "Refused"),
         "relayOldest": ("最早待发", "Oldest pending"), "relayLastError": ("最近错误", "Last error"), "relayRetry": ("重新发送", "Send again"),
         "city": ("地市", "City"), "passagesReceived": ("收到通行记录", "Passages received"),
+        "henanProvinceReports": ("地市上报（省级）", "Cities' reports (province)"), "henanFences": ("禁行区（省级）", "Ban zones (province)"),
+        "reportKey": ("编号", "Key"), "fields": ("内容", "Content"), "points": ("顶点数", "Points"), "fenceArea": ("区域经纬度", "Area"),
         "installedHelp": ("yyyy-MM-dd", "yyyy-MM-dd"), "videoAreas": ("视频区域", "Video areas"),
         "videoAreasHelp": ("国标编码前 2/4/6/8 位，逗号分隔，如 350203", "leading 2/4/6/8 digits of GB/T 28181 ids, comma-separated, e.g. 350203"), "idHelp": ("20 位国标编码（GB/T 28181）", "20-digit GB/T 28181 id"),
     ]

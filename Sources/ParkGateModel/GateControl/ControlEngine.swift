@@ -85,6 +85,18 @@ public enum ControlEngine {
 
         /// Half the usual day, rounded up (an enterprise with one vehicle a day keeps it).
         public var allowed: Int { (usualDaily + 1) / 2 }
+
+        /// Decided where the document is silent: the usual day is the average of the seven days
+        /// before, rounded up; with no transport in them there is nothing to halve (nil).
+        public static func from(today: Int, lastSevenDays: Int) -> Quota? {
+            lastSevenDays > 0 ? Quota(passedToday: today, usualDaily: (lastSevenDays + 6) / 7) : nil
+        }
+    }
+
+    /// Whether a project in force at `time` halves transport (strategies 4–6): only then is the
+    /// quota worth counting.
+    public static func needsQuota(_ projects: [Project], at time: Date) -> Bool {
+        projects.contains { $0.inForce(at: time) && [.banChina3HeavyHalveTransport, .banChina4HeavyHalveTransport, .banChina4DieselChina5GasHalveTransport].contains($0.strategy) }
     }
 
     public struct Decision: Sendable, Hashable {

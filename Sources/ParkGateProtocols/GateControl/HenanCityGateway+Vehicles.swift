@@ -51,7 +51,13 @@ extension HenanCityGateway {
         let projects = try await self.projects.value(0, now: Date()) {
             try await store.henanProjects().filter { $0.city == nil }.compactMap(ControlEngine.Project.init)
         }
-        return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: time), filing)
+        var quota: ControlEngine.Quota?
+        if ControlEngine.needsQuota(projects, at: time), case let day = self.time.startOfDay(time) {
+            let today = try await store.henanEnteringCount(enterprise: code, from: day, to: time)
+            let week = try await store.henanEnteringCount(enterprise: code, from: day.addingTimeInterval(-7 * 86_400), to: day)
+            quota = .from(today: today, lastSevenDays: week)
+        }
+        return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: time, quota: quota), filing)
     }
 
     /// 4.1.2, 4.1.7 and 4.1.8 as their examples print them: flat, `accessToken` (a

@@ -31,7 +31,14 @@ extension HenanProvinceGateway {
             code: company.code, industry: company.fields["industryType"], controlType: company.fields["controlType"].flatMap { HenanCompanyControlType(code: $0) },
             seasonalMeasure: measures.first?.fields["controlMeasures"].flatMap { HenanCompanyMeasure(code: $0) }, inBanZone: inZone)
         let projects = try await store.henanProjects().filter { $0.city == nil || $0.city == company.city }.compactMap(ControlEngine.Project.init)
-        return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: now), filing)
+        var quota: ControlEngine.Quota?
+        if ControlEngine.needsQuota(projects, at: now), case let day = time.startOfDay(now) {
+            // The province counts the passages the city reported (by when they arrived).
+            let today = try await store.henanProvinceRecordCount(method: "SendEnterExitDataEx", company: company.code, from: day, to: now)
+            let week = try await store.henanProvinceRecordCount(method: "SendEnterExitDataEx", company: company.code, from: day.addingTimeInterval(-7 * 86_400), to: day)
+            quota = .from(today: today, lastSevenDays: week)
+        }
+        return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: now, quota: quota), filing)
     }
 
     /// 4.2.2: the vehicle as filed and the decision. `isNeedComplete` 1: nothing filed (the
