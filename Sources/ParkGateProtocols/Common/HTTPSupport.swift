@@ -19,6 +19,17 @@ public enum HTTPExchange {
         }
     }
 
+    /// Reads the body under `limit` and answers what `respond` makes of it; 413 past the limit.
+    public static func respond(to request: Request, limit: Int, _ respond: ([UInt8]) async throws -> Response) async throws -> Response {
+        let bytes: [UInt8]
+        do {
+            bytes = try await read(request, limit: limit)
+        } catch is TooLarge {
+            return tooLargeResponse(limit: limit)
+        }
+        return try await respond(bytes)
+    }
+
     /// 413 with `Connection: close`; the connection guard closes the connection after it.
     public static func tooLargeResponse(limit: Int) -> Response {
         let text = "request body over the limit of \(limit) bytes\n"

@@ -72,14 +72,9 @@ public struct HenanCityGateway: Sendable {
     public func register<Context: RequestContext>(on router: Router<Context>, bodyLimit: Int) {
         for endpoint in ["get_data", "put_data", "put_file"] {
             router.post(RouterPath("/ysgk/restapi/transportControl/\(endpoint)")) { request, _ -> Response in
-                let bytes: [UInt8]
-                do {
-                    bytes = try await HTTPExchange.read(request, limit: bodyLimit)
-                } catch is HTTPExchange.TooLarge {
-                    return HTTPExchange.tooLargeResponse(limit: bodyLimit)
+                try await HTTPExchange.respond(to: request, limit: bodyLimit) { bytes in
+                    HTTPExchange.json(try await handle(endpoint: endpoint, body: bytes, contentType: request.headers[.contentType], now: Date()))
                 }
-                let contentType = request.headers[.contentType]
-                return HTTPExchange.json(try await handle(endpoint: endpoint, body: bytes, contentType: contentType, now: Date()))
             }
         }
     }

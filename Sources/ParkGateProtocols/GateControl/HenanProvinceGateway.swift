@@ -53,13 +53,9 @@ public struct HenanProvinceGateway: Sendable {
 
     public func register<Context: RequestContext>(on router: Router<Context>, bodyLimit: Int) {
         router.post("/ysgk/restapi/province/:method") { request, context -> Response in
-            let bytes: [UInt8]
-            do {
-                bytes = try await HTTPExchange.read(request, limit: bodyLimit)
-            } catch is HTTPExchange.TooLarge {
-                return HTTPExchange.tooLargeResponse(limit: bodyLimit)
+            try await HTTPExchange.respond(to: request, limit: bodyLimit) { bytes in
+                HTTPExchange.json(try await handle(method: context.parameters.get("method") ?? "", body: bytes, now: Date()))
             }
-            return HTTPExchange.json(try await handle(method: context.parameters.get("method") ?? "", body: bytes, now: Date()))
         }
     }
 

@@ -191,33 +191,29 @@ public struct VideoGateway: Sendable {
                 HTTPExchange.json("{\"success\":true,\"result\":" + JSONText.object([("systemTime", time.formatDashed(Date()))]) + "}")
             }
             router.post(RouterPath(base + "/authenticate.json")) { request, _ -> Response in
-                let now = Date()
-                let bytes: [UInt8]
-                do {
-                    bytes = try await HTTPExchange.read(request, limit: bodyLimit)
-                } catch is HTTPExchange.TooLarge {
-                    return HTTPExchange.tooLargeResponse(limit: bodyLimit)
-                }
-                let values = Self.parameters(["deviceID", "nodeID"], contentType: request.headers[.contentType], body: bytes)
-                let header = request.headers[.authorization]
-                let account = try await HTTPDigest.username(in: header).asyncMap { try await store.videoAccount(username: $0) } ?? nil
-                let outcome = digest.verify(authorization: header, method: request.method.rawValue, uri: request.uri.description, now: now) { name, algorithm in
-                    guard let account, account.username == name, account.realm == VideoPlatform.realm else { return nil }
-                    return algorithm == .md5 || algorithm == .md5Sess ? account.ha1MD5 : account.ha1SHA256
-                }
-                switch outcome {
-                case .authenticated(let username):
-                    return HTTPExchange.json(try await authenticate(values, username: username, now: now))
-                case .challenge(let stale, let reason):
-                    // Every login's first request is asked for credentials, and an old nonce is renewed:
-                    // only credentials that were refused go into the device's log.
-                    if header != nil, !stale {
-                        try await log(values["nodeID"].flatMap { $0.isEmpty ? nil : $0 } ?? values["deviceID"], "error", "authenticate: digest refused (\(reason))", now: now)
+                try await HTTPExchange.respond(to: request, limit: bodyLimit) { bytes -> Response in
+                    let now = Date()
+                    let values = Self.parameters(["deviceID", "nodeID"], contentType: request.headers[.contentType], body: bytes)
+                    let header = request.headers[.authorization]
+                    let account = try await HTTPDigest.username(in: header).asyncMap { try await store.videoAccount(username: $0) } ?? nil
+                    let outcome = digest.verify(authorization: header, method: request.method.rawValue, uri: request.uri.description, now: now) { name, algorithm in
+                        guard let account, account.username == name, account.realm == VideoPlatform.realm else { return nil }
+                        return algorithm == .md5 || algorithm == .md5Sess ? account.ha1MD5 : account.ha1SHA256
                     }
-                    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-                    headers[values: .wwwAuthenticate] = digest.challenges(now: now, stale: stale)
-                    let body = Self.failure("authenticate", Failure(code: .notAuthenticated, message: "digest authentication required: \(reason)"))
-                    return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+                    switch outcome {
+                    case .authenticated(let username):
+                        return HTTPExchange.json(try await authenticate(values, username: username, now: now))
+                    case .challenge(let stale, let reason):
+                        // Every login's first request is asked for credentials, and an old nonce is renewed:
+                        // only credentials that were refused go into the device's log.
+                        if header != nil, !stale {
+                            try await log(values["nodeID"].flatMap { $0.isEmpty ? nil : $0 } ?? values["deviceID"], "error", "authenticate: digest refused (\(reason))", now: now)
+                        }
+                        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+                        headers[values: .wwwAuthenticate] = digest.challenges(now: now, stale: stale)
+                        let body = Self.failure("authenticate", Failure(code: .notAuthenticated, message: "digest authentication required: \(reason)"))
+                        return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+                    }
                 }
             }
             router.post(RouterPath(base + "/keepAlive.json")) { request, _ -> Response in
@@ -227,17 +223,13 @@ public struct VideoGateway: Sendable {
             }
             let imageBodyLimit = max(bodyLimit, imageLimit * 4)
             router.post(RouterPath(base + "/saveImageData.json")) { request, _ -> Response in
-                let bytes: [UInt8]
-                do {
-                    bytes = try await HTTPExchange.read(request, limit: imageBodyLimit)
-                } catch is HTTPExchange.TooLarge {
-                    return HTTPExchange.tooLargeResponse(limit: imageBodyLimit)
+                try await HTTPExchange.respond(to: request, limit: imageBodyLimit) { bytes in
+                    let values = Self.parameters(["imageGateTagCode", "appIdentityKey", "imageJsonData", "nodeID"], contentType: request.headers[.contentType], body: bytes)
+                    let (ok, answer) = try await saveImageData(family: family, values, now: Date())
+                    var response = HTTPExchange.json(answer)
+                    if !ok { response.status = .badRequest }
+                    return response
                 }
-                let values = Self.parameters(["imageGateTagCode", "appIdentityKey", "imageJsonData", "nodeID"], contentType: request.headers[.contentType], body: bytes)
-                let (ok, answer) = try await saveImageData(family: family, values, now: Date())
-                var response = HTTPExchange.json(answer)
-                if !ok { response.status = .badRequest }
-                return response
             }
             router.post(RouterPath(base + "/unregister.json")) { request, _ -> Response in
                 try await answer(request, bodyLimit: bodyLimit, names: ["deviceID", "nodeID", "appIdentityKey"]) { try await unregister($0, now: Date()) }
@@ -247,12 +239,8 @@ public struct VideoGateway: Sendable {
 
     /// Reads the parameters and answers with `body`'s JSON (200, as the document shows).
     func answer(_ request: Request, bodyLimit: Int, names: [String], _ body: ([String: String]) async throws -> String) async throws -> Response {
-        let bytes: [UInt8]
-        do {
-            bytes = try await HTTPExchange.read(request, limit: bodyLimit)
-        } catch is HTTPExchange.TooLarge {
-            return HTTPExchange.tooLargeResponse(limit: bodyLimit)
+        try await HTTPExchange.respond(to: request, limit: bodyLimit) { bytes in
+            HTTPExchange.json(try await body(Self.parameters(names, contentType: request.headers[.contentType], body: bytes)))
         }
-        return HTTPExchange.json(try await body(Self.parameters(names, contentType: request.headers[.contentType], body: bytes)))
     }
 }
