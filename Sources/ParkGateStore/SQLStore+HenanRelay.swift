@@ -146,6 +146,11 @@ extension SQLStore {
         }
     }
 
+    /// The enterprise the province issued `secret` for.
+    public func henanEnterprise(provinceSecret secret: String) async throws -> HenanEnterprise? {
+        try await database.query("SELECT * FROM henan_enterprises WHERE province_secret = ?", [.text(secret)]).first.map(Self.henanEnterprise)
+    }
+
     public func henanProvinceSecret(enterprise: String, gate: String?) async throws -> String? {
         if let gate {
             return try await database.query("SELECT province_secret FROM henan_gates WHERE enterprise = ? AND code = ?", [.text(enterprise), .text(gate)])

@@ -142,6 +142,7 @@ public protocol Store: Sendable {
     func henanRelayBacklog() async throws -> [HenanRelayBacklog]
     func setHenanProvinceSecret(enterprise: String, gate: String?, secret: String) async throws
     func henanProvinceSecret(enterprise: String, gate: String?) async throws -> String?
+    func henanEnterprise(provinceSecret: String) async throws -> HenanEnterprise?
     func setHenanProjectProvinceCode(_ code: String, provinceCode: String) async throws
     func henanProjectProvinceCode(_ code: String) async throws -> String?
     func videoDeviceChanges(id: String, limit: Int) async throws -> [VideoAvailability.Change]

@@ -369,6 +369,13 @@ import Testing
                 #expect(district.fields["dictrictCode"] == "411002" && district.fields["vehTotal"] == "4", "\(district.fields)")
                 #expect(try await store.henanVehicle(license: "豫K00001", color: "1")?.licensePK != nil, "the province's copy of the filing")
             }
+            // The city now knows the enterprise's companySecretCode: a flat filing may use it.
+            let secret = try #require(try await platform.withReadyStore { store in try await store.henanProvinceSecret(enterprise: "4110020001", gate: nil) })
+            let flat = try await HenanCityTests.call(server, "put_data", ["companySecretCode": secret, "license": "豫K00009", "licenseColor": "1",
+                                                                          "drivingLicenseImg": Self.jpeg])
+            #expect(flat["result"] as? String == "success", "\(flat)")
+            let unknown = try await HenanCityTests.call(server, "put_data", ["companySecretCode": "NOPE", "license": "豫K00009", "licenseColor": "1"])
+            #expect(unknown["result"] as? String == "fail" && (unknown["err"] as? String ?? "").contains("unknown companySecretCode"), "\(unknown)")
         }
     }
 }

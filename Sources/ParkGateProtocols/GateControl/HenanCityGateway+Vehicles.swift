@@ -66,19 +66,28 @@ extension HenanCityGateway {
     /// vehicle, otherwise a vehicle filing.
     func flatFiling(_ fields: HenanFields, now: Date) async throws -> String {
         func fail(_ reason: String) -> String { "{\"result\":\"fail\",\"err\":" + JSONText.quote(reason) + ",\"data\":{}}" }
-        guard let value = fields.text("accessToken") else {
-            return fail("companySecretCode is issued by enterprise registration, which this platform does not serve yet: send accessToken from getAccessToken")
-        }
-        guard let token = try await store.token(value), token.kind == "henan", token.expiresAt > now else {
-            return fail("accessToken unknown or expired (2 hours): call getAccessToken")
+        // The organ: by its token, or by the companySecretCode the province issued for it (relayed AddCompany).
+        let organ: String
+        if let value = fields.text("accessToken") {
+            guard let token = try await store.token(value), token.kind == "henan", token.expiresAt > now else {
+                return fail("accessToken unknown or expired (2 hours): call getAccessToken")
+            }
+            organ = token.subject
+        } else if let secret = fields.text("companySecretCode") {
+            guard let enterprise = try await store.henanEnterprise(provinceSecret: secret) else {
+                return fail("unknown companySecretCode (the province issues it when the enterprise is registered; until then send accessToken)")
+            }
+            organ = enterprise.code
+        } else {
+            return fail("accessToken or companySecretCode is required")
         }
         do {
             if fields.text("mhyPlate") != nil || fields.text("mhyJXMC") != nil {
-                try await saveLedgerEntry(.machinery, fields, organ: token.subject, now: now)
+                try await saveLedgerEntry(.machinery, fields, organ: organ, now: now)
             } else if fields.text("companyCode") != nil || fields.text("carStatus") != nil {
-                try await saveLedgerEntry(.vehicle, fields, organ: token.subject, now: now)
+                try await saveLedgerEntry(.vehicle, fields, organ: organ, now: now)
             } else {
-                try await saveFiling(fields, organ: token.subject, now: now)
+                try await saveFiling(fields, organ: organ, now: now)
             }
         } catch let failure as Failure {
             return fail(failure.message)
