@@ -198,18 +198,28 @@ extension SQLStore {
             [.text(enterprise), SQLValue(from), SQLValue(to)]).first?.int("n") ?? 0)
     }
 
+    /// Passages that passed in `[from, to)`, oldest first (a day's figures).
+    public func henanPassages(from: Date, to: Date) async throws -> [HenanPassage] {
+        try await database.query(
+            "SELECT * FROM henan_passages WHERE passed_from_ms >= ? AND passed_from_ms < ? ORDER BY passed_from_ms, lsh", [SQLValue(from), SQLValue(to)]
+        ).map(Self.henanPassage)
+    }
+
     /// Passages newest first, of one enterprise or all.
     public func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage] {
         var filter = Filter()
         filter.equal("enterprise", enterprise)
-        return try await database.query("SELECT * FROM henan_passages \(filter.sql) ORDER BY passed_from_ms DESC, lsh DESC LIMIT ?", filter.binds + [.int(Int64(limit))]).map { row in
-            HenanPassage(
-                lsh: row.text("lsh") ?? "", organ: row.text("organ") ?? "", enterprise: row.text("enterprise") ?? "", enterpriseName: row.text("enterprise_name"),
-                gate: row.text("gate") ?? "", license: row.text("license") ?? "", licenseColor: row.text("license_color") ?? "", entering: row.bool("entering"),
-                passedFrom: row.date("passed_from_ms") ?? .distantPast, passedTo: row.date("passed_to_ms"), barrierLifted: row.bool("barrier_lifted"),
-                isControl: row.bool("is_control"), controlReason: row.text("control_reason") ?? "", project: row.text("project"),
-                receivedAt: row.date("received_ms") ?? .distantPast)
-        }
+        return try await database.query("SELECT * FROM henan_passages \(filter.sql) ORDER BY passed_from_ms DESC, lsh DESC LIMIT ?", filter.binds + [.int(Int64(limit))])
+            .map(Self.henanPassage)
+    }
+
+    static func henanPassage(_ row: SQLRow) -> HenanPassage {
+        HenanPassage(
+            lsh: row.text("lsh") ?? "", organ: row.text("organ") ?? "", enterprise: row.text("enterprise") ?? "", enterpriseName: row.text("enterprise_name"),
+            gate: row.text("gate") ?? "", license: row.text("license") ?? "", licenseColor: row.text("license_color") ?? "", entering: row.bool("entering"),
+            passedFrom: row.date("passed_from_ms") ?? .distantPast, passedTo: row.date("passed_to_ms"), barrierLifted: row.bool("barrier_lifted"),
+            isControl: row.bool("is_control"), controlReason: row.text("control_reason") ?? "", project: row.text("project"),
+            receivedAt: row.date("received_ms") ?? .distantPast)
     }
 
     public func saveHenanVehicle(_ v: HenanVehicle, relay: [HenanRelayItem]) async throws {

@@ -127,11 +127,12 @@ extension SQLStore {
             [.text(r.method), .text(r.item), .text(r.city), SQLValue(r.company), .text(Self.jsonText(r.fields)), SQLValue(r.receivedAt)]) > 0
     }
 
-    /// Reports of one method, newest first, of one city or all.
-    public func henanProvinceRecords(method: String, city: String?, limit: Int) async throws -> [HenanProvinceRecord] {
+    /// Reports of one method, newest first, of one city (and enterprise) or all.
+    public func henanProvinceRecords(method: String, city: String?, company: String?, limit: Int) async throws -> [HenanProvinceRecord] {
         var filter = Filter()
         filter.equal("method", method)
         filter.equal("city", city)
+        filter.equal("company", company)
         return try await database.query(
             "SELECT * FROM henan_province_records \(filter.sql) ORDER BY received_ms DESC, item LIMIT ?", filter.binds + [.int(Int64(limit))]
         ).map { row in

@@ -109,6 +109,7 @@ public protocol Store: Sendable {
     @discardableResult func saveHenanPassage(_ passage: HenanPassage, relay: [HenanRelayItem]) async throws -> Bool
     func saveHenanPassages(_ commands: [HenanPassageCommand]) async throws -> [Bool]
     func henanEnteringCount(enterprise: String, from: Date, to: Date) async throws -> Int
+    func henanPassages(from: Date, to: Date) async throws -> [HenanPassage]
     func henanProvinceRecordCount(method: String, company: String, from: Date, to: Date) async throws -> Int
     func henanPassages(enterprise: String?, limit: Int) async throws -> [HenanPassage]
     func saveHenanProject(_ project: HenanProject, relay: [HenanRelayItem]) async throws
@@ -130,7 +131,7 @@ public protocol Store: Sendable {
     func saveHenanProvinceGate(_ gate: HenanProvinceGate) async throws
     func henanProvinceGates(company: String?, secret: String?) async throws -> [HenanProvinceGate]
     @discardableResult func saveHenanProvinceRecord(_ record: HenanProvinceRecord) async throws -> Bool
-    func henanProvinceRecords(method: String, city: String?, limit: Int) async throws -> [HenanProvinceRecord]
+    func henanProvinceRecords(method: String, city: String?, company: String?, limit: Int) async throws -> [HenanProvinceRecord]
     func saveHenanFence(_ fence: HenanFence) async throws
     func henanFences(city: String?) async throws -> [HenanFence]
     // The city role's outbox to its province (records above queue their calls in their own transaction)
@@ -207,5 +208,8 @@ extension Store {
     @discardableResult public func saveHenanPassage(_ passage: HenanPassage) async throws -> Bool { try await saveHenanPassage(passage, relay: []) }
     public func saveHenanProject(_ project: HenanProject) async throws { try await saveHenanProject(project, relay: []) }
     @discardableResult public func saveHenanGoods(_ goods: HenanGoods) async throws -> Bool { try await saveHenanGoods(goods, relay: []) }
+    public func henanProvinceRecords(method: String, city: String?, limit: Int) async throws -> [HenanProvinceRecord] {
+        try await henanProvinceRecords(method: method, city: city, company: nil, limit: limit)
+    }
 }
 

@@ -148,8 +148,11 @@ extension Console {
                 let t = words(request)
                 let companies = try await store.henanProvinceCompanies(city: request.uri.queryParameters.text("city"))
                 let gates = Dictionary(grouping: try await store.henanProvinceGates(company: nil, secret: nil), by: \.company)
-                let passages = Dictionary(grouping: try await store.henanProvinceRecords(method: "SendEnterExitDataEx", city: nil, limit: 100_000),
-                                          by: { $0.company ?? "" })
+                var passages: [String: Int] = [:]
+                for company in companies {
+                    passages[company.code] = try await store.henanProvinceRecordCount(
+                        method: "SendEnterExitDataEx", company: company.code, from: .distantPast, to: .distantFuture)
+                }
                 var table = ConsoleTable(
                     title: t["henanProvince"]!, active: "henanProvince", filters: [.init(name: "city", label: t["city"]!)],
                     columns: [t["code"]!, t["city"]!, t["name"]!, t["industry"]!, t["companyControlType"]!, t["gates"]!, t["passagesReceived"]!, t["updated"]!])
@@ -159,7 +162,7 @@ extension Console {
                       .init(text: c.fields["industryType"].map { "\($0) \(HenanIndustry.name(of: $0) ?? "")" } ?? ""),
                       .init(text: c.fields["controlType"].flatMap { HenanCompanyControlType(code: $0)?.label } ?? ""),
                       .init(text: (gates[c.code] ?? []).map { "\($0.code)\($0.fields["gateStatus"] == "2" ? "（断网）" : "")" }.joined(separator: "；")),
-                      .init(text: String(passages[c.code]?.count ?? 0)), .init(text: stamp(c.updatedAt))], [])
+                      .init(text: String(passages[c.code] ?? 0)), .init(text: stamp(c.updatedAt))], [])
                 }
                 return render(table, request, context)
             }

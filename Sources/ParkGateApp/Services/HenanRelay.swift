@@ -231,7 +231,7 @@ public final class HenanRelay: Sendable {
         guard let midnight = time.parseCompact(today + "000000") else { return }
         let start = midnight.addingTimeInterval(-86_400)
         let day = String(time.formatCompact(start).prefix(8))
-        let passages = try await store.henanPassages(enterprise: nil, limit: 1_000_000).filter { $0.passedFrom >= start && $0.passedFrom < midnight }
+        let passages = try await store.henanPassages(from: start, to: midnight)
         var stages: [String: String] = [:]
         for passage in passages where stages[passage.license + "|" + passage.licenseColor] == nil {
             stages[passage.license + "|" + passage.licenseColor] = try await store.henanVehicle(license: passage.license, color: passage.licenseColor)?.emissionStandard ?? ""

@@ -9,15 +9,16 @@ extension HenanProvinceGateway {
     /// The decision for a vehicle at a registered enterprise: its filing, the enterprise's
     /// industry and control type, its seasonal measure in force, whether it lies in one of its
     /// city's ban zones, and the control projects of its city (and the province's own).
-    func decide(license: String, color: String, company: HenanProvinceCompany, at now: Date) async throws -> (ControlEngine.Decision, HenanVehicle?) {
+    func decide(license: String, color: String, company: HenanProvinceCompany, at now: Date)
+        async throws -> (decision: ControlEngine.Decision, filing: HenanVehicle?, mark: HenanVehicleMark?) {
         let filing = try await store.henanVehicle(license: license, color: color)
         let mark = try await store.henanVehicleMarks(license: license, color: color).first
         let vehicle = ControlEngine.Vehicle(
             plate: license, fuel: filing?.fuelType.flatMap { HenanFuelType(code: $0) }, stage: filing?.emissionStandard.flatMap { HenanEmissionStage(code: $0) },
             type: filing?.vehicleType.flatMap { HenanVehicleType(code: $0) }, blacklist: mark?.blacklist.flatMap { HenanBlacklistType(code: $0) },
             exemption: mark?.exemption.flatMap { HenanExemption(code: $0) })
-        let measures = try await store.henanProvinceRecords(method: "SeasonalControlReport", city: company.city, limit: 1000).filter { record in
-            guard record.company == company.code, let start = record.fields["startTime"].flatMap(parseTime) else { return false }
+        let measures = try await store.henanProvinceRecords(method: "SeasonalControlReport", city: company.city, company: company.code, limit: 1000).filter { record in
+            guard let start = record.fields["startTime"].flatMap(parseTime) else { return false }
             let end = record.fields["endTime"].flatMap(parseTime) ?? .distantFuture
             return start <= now && now < end
         }
@@ -38,7 +39,7 @@ extension HenanProvinceGateway {
             let week = try await store.henanProvinceRecordCount(method: "SendEnterExitDataEx", company: company.code, from: day.addingTimeInterval(-7 * 86_400), to: day)
             quota = .from(today: today, lastSevenDays: week)
         }
-        return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: now, quota: quota), filing)
+        return (ControlEngine.decide(vehicle, at: enterprise, projects: projects, time: now, quota: quota), filing, mark)
     }
 
     /// 4.2.2: the vehicle as filed and the decision. `isNeedComplete` 1: nothing filed (the
@@ -53,8 +54,7 @@ extension HenanProvinceGateway {
         }
         try Self.check(fields, required: ["license", "licenseColor"], codes: ["licenseColor": Self.plateColor], lengths: ["license": 20])
         let (license, color) = (fields.text("license")!, fields.text("licenseColor")!)
-        let (decision, filing) = try await decide(license: license, color: color, company: company, at: now)
-        let mark = try await store.henanVehicleMarks(license: license, color: color).first
+        let (decision, filing, mark) = try await decide(license: license, color: color, company: company, at: now)
         let needsCompleting = filing == nil ? "1" : (filing?.vehicleType == nil || filing?.emissionStandard == nil ? "2" : "0")
         if filing == nil {
             try await store.saveHenanProvinceRecord(HenanProvinceRecord(
@@ -76,7 +76,7 @@ extension HenanProvinceGateway {
     func needComplete(_ fields: HenanFields, city: String) async throws -> String {
         let company = try await company(secret: fields.text("companySecretCode"), city: city)
         var waiting: [[String: String]] = []
-        for record in try await store.henanProvinceRecords(method: "NeedComplete", city: city, limit: 10_000).reversed() where record.company == company.code {
+        for record in try await store.henanProvinceRecords(method: "NeedComplete", city: city, company: company.code, limit: 1000).reversed() {
             guard waiting.count < 20, let license = record.fields["license"], let color = record.fields["licenseColor"] else { continue }
             if try await store.henanVehicle(license: license, color: color) == nil { waiting.append(record.fields) }
         }
