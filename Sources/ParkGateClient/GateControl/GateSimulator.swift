@@ -68,28 +68,7 @@ public struct GateSimulator: Sendable {
         public var controlled = 0
         public var seconds: Double = 0
 
-        public struct Tally: Sendable {
-            public var sent = 0, ok = 0
-            public var failed: [String: Int] = [:]
-            public var latenciesMs: [Double] = []
-
-            mutating func add(_ code: String, ms: Double) {
-                sent += 1
-                latenciesMs.append(ms)
-                if code == "200" { ok += 1 } else { failed[code, default: 0] += 1 }
-            }
-
-            public func percentile(_ p: Double) -> Double? {
-                let sorted = latenciesMs.sorted()
-                return sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-            }
-
-            func line(_ name: String) -> String {
-                let failures = failed.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
-                let p = { (value: Double?) in value.map { String(format: "%.1f", $0) } ?? "-" }
-                return "\(name): sent \(sent)  ok \(ok)  failed \(failed.values.reduce(0, +))\(failures.isEmpty ? "" : " (\(failures))")  p50 \(p(percentile(0.5))) ms  p99 \(p(percentile(0.99))) ms"
-            }
-        }
+        public typealias Tally = SimulatorTally
 
         public var description: String {
             ["tokens \(tokens)", filings.line("filings"), checks.line("checks"), passages.line("passages"), photos.line("photos"),
@@ -163,7 +142,7 @@ public struct GateSimulator: Sendable {
                                                     "emissionStandard": truck.stage, "fuelType": truck.fuel, "onwer": "模拟运输公司",
                                                     "drivingLicenseImg": Data(licence).base64EncodedString()]
                         let outcome = await timed { try await post("put_data", ["organ": code, "ipctype": "shareVehInfo", "access_token": token, "value": value]) }
-                        tallies.report.withLock { $0.filings.add(outcome.code, ms: outcome.ms) }
+                        tallies.report.withLock { $0.filings.add(outcome.code, ms: outcome.ms, success: "200") }
                     }
                 }
             }
@@ -198,7 +177,7 @@ public struct GateSimulator: Sendable {
                                                     "value": ["license": truck.plate, "licenseColor": truck.color]])
                     }
                     let controlled = (check.answer["value"] as? [String: Any])?["isControl"] as? String == "1"
-                    tallies.report.withLock { $0.checks.add(check.code, ms: check.ms); if controlled { $0.controlled += 1 } }
+                    tallies.report.withLock { $0.checks.add(check.code, ms: check.ms, success: "200"); if controlled { $0.controlled += 1 } }
                     // The serial's time: now, or the next free second of this gate and direction.
                     let key = code + gate + (entering ? "A" : "B")
                     let passed = tallies.usedSeconds.withLock { used -> Date in
@@ -212,13 +191,13 @@ public struct GateSimulator: Sendable {
                                                 "tgsjq": time.formatDashed(passed), "tgsjz": time.formatDashed(passed.addingTimeInterval(4)),
                                                 "tgzt": entering ? "1" : "2", "bgzt": controlled ? "0" : "1"]
                     let record = await timed { try await post("put_data", ["organ": code, "ipctype": "shareDrivingRecord", "access_token": token, "value": value]) }
-                    tallies.report.withLock { $0.passages.add(record.code, ms: record.ms) }
+                    tallies.report.withLock { $0.passages.add(record.code, ms: record.ms, success: "200") }
                     guard withPhoto else { return }
                     let info: [String: Any] = ["organ": code, "ipctype": "sharePhotoInfo", "access_token": token, "value": [
                         "lsh": lsh, "qybh": code, "dzbh": gate, "cphm": truck.plate, "cpys": truck.color, "zpbh": "1", "zplx": entering ? "1" : "2",
                         "pzsj": time.formatDashed(passed)]]
                     let upload = await timed { try await Self.putFile(http, base: base, info: info, jpeg: photo) }
-                    tallies.report.withLock { $0.photos.add(upload.code, ms: upload.ms) }
+                    tallies.report.withLock { $0.photos.add(upload.code, ms: upload.ms, success: "200") }
                 }
             }
             try await group.waitForAll()

@@ -64,30 +64,7 @@ public struct VideoSimulator: Sendable {
         public var seconds: Double = 0
         public var loginSeconds: Double = 0
 
-        public struct Tally: Sendable {
-            public var sent = 0
-            public var ok = 0
-            public var failed: [String: Int] = [:]
-            public var latenciesMs: [Double] = []
-
-            mutating func add(_ outcome: String, ms: Double) {
-                sent += 1
-                latenciesMs.append(ms)
-                if outcome == "ok" { ok += 1 } else { failed[outcome, default: 0] += 1 }
-            }
-
-            public func percentile(_ p: Double) -> Double? {
-                let sorted = latenciesMs.sorted()
-                return sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-            }
-
-            func line(_ name: String, seconds: Double) -> String {
-                let failures = failed.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
-                let p = { (value: Double?) in value.map { String(format: "%.2f", $0) } ?? "-" }
-                return "\(name): sent \(sent)  ok \(ok)  failed \(failed.values.reduce(0, +))\(failures.isEmpty ? "" : " (\(failures))")  "
-                    + String(format: "%.1f/s", Double(ok) / max(seconds, 0.001)) + "  p50 \(p(percentile(0.5))) ms  p99 \(p(percentile(0.99))) ms"
-            }
-        }
+        public typealias Tally = SimulatorTally
 
         public var description: String {
             """
