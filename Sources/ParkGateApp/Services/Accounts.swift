@@ -26,8 +26,11 @@ public struct Accounts: Sendable {
     }
 
     /// Creates a user, or changes one: a nil password keeps the current one (a new user needs one).
+    /// `rounds`: the hash's PBKDF2 rounds (OWASP's minimum by default; tests that create many users use fewer).
     @discardableResult
-    public func addUser(username: String, password: String?, role: String, scope: RecordScope? = nil, now: Date = Date()) async throws -> UserRecord {
+    public func addUser(
+        username: String, password: String?, role: String, scope: RecordScope? = nil, rounds: Int = PasswordHash.rounds, now: Date = Date()
+    ) async throws -> UserRecord {
         guard Self.roles.contains(role) else { throw Failure.badRole(role) }
         guard (1...64).contains(username.count), !username.contains(where: { $0.isWhitespace || $0 == "/" }) else { throw Failure.badUsername }
         if let area = scope?.areas.first(where: { ![2, 4, 6, 8].contains($0.count) || !$0.allSatisfy(\.isASCII) || !$0.allSatisfy(\.isNumber) }) {
@@ -37,7 +40,7 @@ public struct Accounts: Sendable {
         let hash: String
         if let password {
             guard !password.isEmpty else { throw Failure.emptyPassword }
-            hash = try Self.hash(password)
+            hash = try await PasswordHash.hashed(password, rounds: rounds)
         } else {
             guard let existing else { throw Failure.emptyPassword }
             hash = existing.passwordHash
@@ -51,7 +54,7 @@ public struct Accounts: Sendable {
 
     /// A bearer token for valid credentials, nil otherwise.
     public func login(username: String, password: String, now: Date = Date()) async throws -> TokenRecord? {
-        guard let user = try await store.user(named: username), Self.verify(password, against: user.passwordHash) else {
+        guard let user = try await store.user(named: username), await PasswordHash.matches(password, user.passwordHash) else {
             return nil
         }
         let value = SecureToken.hex(bytes: 32, uppercase: false)
@@ -66,7 +69,4 @@ public struct Accounts: Sendable {
         return try await store.user(named: record.subject)
     }
 
-    static func hash(_ password: String) throws -> String { try PasswordHash.make(password) }
-
-    static func verify(_ password: String, against stored: String) -> Bool { PasswordHash.verify(password, against: stored) }
 }

@@ -23,7 +23,7 @@ public struct HenanRegistry: Sendable {
             throw Invalid(description: "username \(username) already belongs to organ \(other.organ)")
         }
         let existing = try await store.henanOrgan(organ)
-        let saved = HenanOrgan(organ: organ, username: username, passwordHash: try PasswordHash.make(password), createdAt: existing?.createdAt ?? now, updatedAt: now)
+        let saved = HenanOrgan(organ: organ, username: username, passwordHash: try await PasswordHash.hashed(password), createdAt: existing?.createdAt ?? now, updatedAt: now)
         try await store.saveHenanOrgan(saved)
         return saved
     }
@@ -65,7 +65,7 @@ public struct HenanRegistry: Sendable {
         }
         guard !username.isEmpty, !password.isEmpty, !orgSecret.isEmpty else { throw Invalid(description: "a username, a password and an org secret are required") }
         let existing = try await store.henanCities().first { $0.organ == organ }
-        let saved = HenanCity(organ: organ, username: username, passwordHash: try PasswordHash.make(password), orgSecret: orgSecret,
+        let saved = HenanCity(organ: organ, username: username, passwordHash: try await PasswordHash.hashed(password), orgSecret: orgSecret,
                               createdAt: existing?.createdAt ?? now, updatedAt: now)
         try await store.saveHenanCity(saved)
         return saved

@@ -29,7 +29,7 @@ public struct Parks: Sendable {
         }
         let hash: String
         if let password, !password.isEmpty {
-            hash = try PasswordHash.make(password)
+            hash = try await PasswordHash.hashed(password)
         } else if let existing {
             hash = existing.passwordHash
         } else {

@@ -136,7 +136,7 @@ public struct HenanCityGateway: Sendable {
         guard let organ = fields.text("organ"), let username = fields.text("username"), let password = fields.text("password") else {
             return Self.answer(.badRequest, reason: "organ, username and password are required")
         }
-        guard let account = try await store.henanOrgan(organ), account.username == username, PasswordHash.verify(password, against: account.passwordHash) else {
+        guard let account = try await store.henanOrgan(organ), account.username == username, await PasswordHash.matches(password, account.passwordHash) else {
             return Self.answer(.unauthorized, reason: "unknown organ or wrong username or password")
         }
         let token = SecureToken.hex()

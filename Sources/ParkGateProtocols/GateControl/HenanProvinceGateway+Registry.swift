@@ -135,7 +135,7 @@ extension HenanProvinceGateway {
             }
             let password = SecureToken.hex(bytes: 6)
             let gate = HenanProvinceGate(company: company.code, code: code, secret: SecureToken.hex(), username: company.code + code,
-                                         passwordHash: try PasswordHash.make(password), fields: gateFields, createdAt: now, updatedAt: now)
+                                         passwordHash: try await PasswordHash.hashed(password), fields: gateFields, createdAt: now, updatedAt: now)
             try await store.saveHenanProvinceGate(gate)
             try await store.saveHenanGate(HenanGate(enterprise: company.code, code: code, type: gateFields["gateEnterExitType"] ?? "C", createdAt: now, updatedAt: now))
             answers.append(["gateCode": code, "gateSecretCode": gate.secret, "username": gate.username, "pwd": password])

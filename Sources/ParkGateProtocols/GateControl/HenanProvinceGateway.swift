@@ -105,7 +105,7 @@ public struct HenanProvinceGateway: Sendable {
         let (secret, username, password) = (fields.text("orgSecretCode"), fields.text("username"), fields.text("pwd"))
         guard let secret, let username, let password else { throw Fail("orgSecretCode, username and pwd are required") }
         guard let city = try await store.henanCities().first(where: { $0.orgSecret == secret }), city.username == username,
-            PasswordHash.verify(password, against: city.passwordHash)
+            await PasswordHash.matches(password, city.passwordHash)
         else { throw Fail("unknown orgSecretCode or wrong username or pwd") }
         let token = SecureToken.hex()
         let expiry = now.addingTimeInterval(tokenLifetime)

@@ -150,7 +150,7 @@ public struct CPMIGateway: Sendable {
     func login(_ envelope: CPMIEnvelope, now: Date) async throws -> String {
         var fields = CPMIFields(envelope.data, strict: strict, time: time)
         let account = try fields.string("parkUserName", required: true), password = try fields.string("parkUserPwd", required: true)
-        guard let park = try await store.park(account: account), PasswordHash.verify(password, against: park.passwordHash) else {
+        guard let park = try await store.park(account: account), await PasswordHash.matches(password, park.passwordHash) else {
             throw CPMIEnvelope.Refusal(result: .badCredentials, message: "wrong parkUserName or parkUserPwd")
         }
         try checkSignature(envelope, token: "", park: park)
