@@ -36,6 +36,11 @@ public final class CPMIClient: Sendable {
     public let retryInterval: TimeInterval
     let token = Mutex<String?>(nil)
     let serial = Atomic<UInt64>(0)
+    let failures = Mutex<[String]>([])
+
+    /// The last few failures `sendOrKeep` kept in the outbox (transport errors, unreadable
+    /// answers), newest last, so a report can say why.
+    public var recentFailures: [String] { failures.withLock { $0 } }
 
     public init(baseURL: String, account: String, password: String, secret: String?, http: HTTPClient, outbox: any Outbox = MemoryOutbox(),
                 retryInterval: TimeInterval = 600) {
@@ -83,6 +88,10 @@ public final class CPMIClient: Sendable {
             keep(code: code, dataText: dataText, oprNum: oprNum, bill: bill)
             return answer
         } catch {
+            failures.withLock { list in
+                list.append("\(code): \(error)")
+                if list.count > 10 { list.removeFirst(list.count - 10) }
+            }
             keep(code: code, dataText: dataText, oprNum: oprNum, bill: bill)
             return nil
         }

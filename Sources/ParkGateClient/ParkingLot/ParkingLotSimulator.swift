@@ -23,6 +23,8 @@ public struct ParkingLotSimulator: Sendable {
         public var sent = 0
         public var acknowledged = 0
         public var failed: [String: Int] = [:]
+        /// Why requests failed before an answer (the last few per lot).
+        public var failureReasons: [String] = []
         public var byInterface: [String: Int] = [:]
         public var retriedAndDelivered = 0
         public var stillQueued = 0
@@ -35,7 +37,7 @@ public struct ParkingLotSimulator: Sendable {
             let failures = failed.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
             let interfaces = byInterface.sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
             return """
-                sent \(sent)  acknowledged \(acknowledged)  failed \(failed.values.reduce(0, +))\(failures.isEmpty ? "" : " (\(failures))")
+                sent \(sent)  acknowledged \(acknowledged)  failed \(failed.values.reduce(0, +))\(failures.isEmpty ? "" : " (\(failures))")\(failureReasons.isEmpty ? "" : "\n    " + failureReasons.joined(separator: "\n    "))
                 by interface \(interfaces)
                 retried and delivered \(retriedAndDelivered)  still queued \(stillQueued)  \(String(format: "%.1f", seconds)) s
                 downlink answered \(downlinkAnswered.sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }.map { "\($0.key):\($0.value)" }.joined(separator: " "))  refused by blacklist \(refusedByBlacklist)
@@ -180,6 +182,7 @@ public struct ParkingLotSimulator: Sendable {
         return state.report.withLock { report in
             report.retriedAndDelivered = delivered
             report.stillQueued = clients.map(\.outbox.pending).reduce(0, +)
+            report.failureReasons = clients.flatMap(\.recentFailures)
             for behaviour in behaviours {
                 report.downlinkAnswered.merge(behaviour.state.withLock { $0.answered }) { $0 + $1 }
             }
