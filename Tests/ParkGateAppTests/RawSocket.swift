@@ -31,6 +31,12 @@ struct RawSocket {
     /// Polls without blocking and sleeps between polls, so the server under test (in this
     /// process, on the same cooperative threads) keeps running.
     func readUntilClosed(timeout: TimeInterval) async -> (text: String, closed: Bool) {
+        await read(timeout: timeout) { _ in false }
+    }
+
+    /// Reads until `enough` says what arrived is enough, the server closes the connection, or
+    /// `timeout` passes (a generous timeout costs nothing when the server is quick).
+    func read(timeout: TimeInterval, until enough: (String) -> Bool) async -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -44,6 +50,7 @@ struct RawSocket {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[0..<count]
+            if enough(String(decoding: received, as: UTF8.self)) { return (String(decoding: received, as: UTF8.self), false) }
         }
         return (String(decoding: received, as: UTF8.self), false)
     }
