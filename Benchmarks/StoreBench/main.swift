@@ -30,6 +30,16 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("s
 defer { try? FileManager.default.removeItem(at: directory) }
 let store = SQLStore(database: try SQLiteDatabase(path: directory.appendingPathComponent("b.sqlite").path), logger: Logger(label: "bench"))
 try await store.migrate()
+// BENCH_SQL: statements (separated by ';') run after the migrations, to try schema variants.
+if let extra = ProcessInfo.processInfo.environment["BENCH_SQL"] {
+    let side = try SQLiteDatabase(path: directory.appendingPathComponent("b.sqlite").path)
+    _ = try await side.transaction(extra.split(separator: ";").map { SQLStatement(String($0), []) })
+}
+func writtenBytes() -> Int {
+    let io = (try? String(contentsOfFile: "/proc/self/io", encoding: .utf8)) ?? ""
+    return io.split(separator: "\n").first { $0.hasPrefix("wchar:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) } ?? 0
+}
+let writtenBefore = writtenBytes()
 let time = ChinaTime()
 let commands = decoded.enumerated().map { index, message -> IngestCommand in
     let now = Date()
@@ -48,4 +58,5 @@ for batch in stride(from: 0, to: commands.count, by: batchSize) {
     _ = try await store.ingest(Array(commands[batch..<min(batch + batchSize, commands.count)]))
 }
 elapsed = ContinuousClock.now - start
+print(String(format: "store (batches of %d): %.1f KB written/message", batchSize, Double(writtenBytes() - writtenBefore) / 1024 / Double(messages)))
 print(String(format: "store (batches of %d): %.1f µs/message", batchSize, Double(elapsed.components.attoseconds) / 1e12 / Double(messages) + Double(elapsed.components.seconds) * 1e6 / Double(messages)))

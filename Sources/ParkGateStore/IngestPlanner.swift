@@ -13,9 +13,25 @@ struct IngestState {
     var seen: [MessageKey: String] = [:]
     var berths: [BerthKey: BerthSnapshot] = [:]
     var openSessions: [SessionKey: OpenSession] = [:]
+    struct DeviceKey: Hashable {
+        var vendor: String, deviceCode: String
+    }
+    struct LinkKey: Hashable {
+        var vendor: String, linkKey: String
+    }
+    /// Devices with an open device alarm (offline, reported error): only their messages need
+    /// the statement that clears it.
+    var openDeviceAlarms: Set<DeviceKey> = []
+    /// Alarms not yet linked to a passage: only a passage with one of these keys needs the
+    /// statement that links them.
+    var unlinkedAlarms: Set<LinkKey> = []
 
-    /// From the rows of the store's three reads (messages by id, berths and open sessions by `ps_code`).
-    init(messages: [SQLRow], berths berthRows: [SQLRow], openSessions sessionRows: [SQLRow]) {
+    /// From the rows of the store's reads: messages by id, berths, open sessions, devices with
+    /// an open device alarm, alarms waiting for their passage.
+    init(messages: [SQLRow], berths berthRows: [SQLRow], openSessions sessionRows: [SQLRow], openDeviceAlarms alarmRows: [SQLRow] = [],
+         unlinkedAlarms unlinkedRows: [SQLRow] = []) {
+        openDeviceAlarms = Set(alarmRows.map { DeviceKey(vendor: $0.text("vendor") ?? "", deviceCode: $0.text("dev_code") ?? "") })
+        unlinkedAlarms = Set(unlinkedRows.map { LinkKey(vendor: $0.text("vendor") ?? "", linkKey: $0.text("link_key") ?? "") })
         for row in messages {
             let key = MessageKey(sender: row.text("sender") ?? "", interface: row.text("interface") ?? "", messageId: row.text("message_id") ?? "")
             seen[key] = row.text("content_hash") ?? ""
@@ -116,9 +132,11 @@ struct IngestPlanner {
         switch event.observation {
         case .passage:
             isDeviceError = false
-            statements.append(SQLStatement(
-                "UPDATE alarms SET event_id = ? WHERE vendor = ? AND link_key = ? AND event_id IS NULL",
-                [.int(eventId), .text(event.vendor), .text(linkKey)]))
+            if state.unlinkedAlarms.remove(IngestState.LinkKey(vendor: event.vendor, linkKey: linkKey)) != nil {
+                statements.append(SQLStatement(
+                    "UPDATE alarms SET event_id = ? WHERE vendor = ? AND link_key = ? AND event_id IS NULL",
+                    [.int(eventId), .text(event.vendor), .text(linkKey)]))
+            }
         case .occupancy:
             isDeviceError = false
         case .parkingAlarm(let code, let level):
@@ -130,7 +148,10 @@ struct IngestPlanner {
             insertAlarm(event, kind: "device-error", code: code, level: nil,
                         description: DeviceErrorCode(code: code)?.label ?? "设备异常 \(code)", linkKey: linkKey)
         }
-        if !isDeviceError {
+        let device = IngestState.DeviceKey(vendor: event.vendor, deviceCode: event.deviceCode)
+        if isDeviceError {
+            state.openDeviceAlarms.insert(device)
+        } else if state.openDeviceAlarms.remove(device) != nil {
             // The device speaks normally again: its device alarms (offline, reported errors) clear.
             statements.append(SQLStatement(
                 """
@@ -155,6 +176,8 @@ struct IngestPlanner {
     }
 
     private mutating func insertAlarm(_ event: DetectionEvent, kind: String, code: String, level: String?, description: String, linkKey: String) {
+        // Its passage may be in the store already (the subquery links it) or still to come.
+        state.unlinkedAlarms.insert(IngestState.LinkKey(vendor: event.vendor, linkKey: linkKey))
         statements.append(SQLStatement(
             """
             INSERT INTO alarms (id, kind, code, level, vendor, dev_code, park_code, ps_code, message_id, link_key, event_id,

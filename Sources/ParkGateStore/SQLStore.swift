@@ -141,20 +141,47 @@ public final class SQLStore: Store {
     }
 
     private func ingestOnce(_ batch: [IngestCommand]) async throws -> [IngestOutcome] {
-        let messageIds = Array(Set(batch.map(\.raw.messageId)))
-        let psBinds = Array(Set(batch.map(\.event.berth.psCode))).map(SQLValue.text)
-        let reads = [
+        func list<T: Hashable>(_ values: some Sequence<T>, _ bind: (T) -> SQLValue) -> (sql: String, binds: [SQLValue]) {
+            let distinct = Array(Set(values))
+            return (Self.placeholders(distinct.count), distinct.map(bind))
+        }
+        let messageIds = list(batch.map(\.raw.messageId), SQLValue.text)
+        let vendors = list(batch.map(\.event.vendor), SQLValue.text)
+        let parks = list(batch.map(\.event.berth.parkCode), SQLValue.text)
+        let psCodes = list(batch.map(\.event.berth.psCode), SQLValue.text)
+        let devices = list(batch.map(\.event.deviceCode), SQLValue.text)
+        let passages = batch.filter { if case .passage = $0.event.observation { true } else { false } }
+        let linkKeys = list(passages.map { IngestPlanner.linkKey($0.event.messageId, vendor: $0.event.vendor) }, SQLValue.text)
+        // Each read may return more than the batch needs (the IN lists are crossed); the planner
+        // only looks up the keys it meets.
+        var reads = [
             SQLStatement(
-                "SELECT sender, interface, message_id, content_hash FROM raw_messages WHERE message_id IN \(Self.placeholders(messageIds.count))",
-                messageIds.map(SQLValue.text)),
-            SQLStatement("SELECT * FROM berths WHERE ps_code IN \(Self.placeholders(psBinds.count))", psBinds),
+                "SELECT sender, interface, message_id, content_hash FROM raw_messages WHERE message_id IN \(messageIds.sql)", messageIds.binds),
+            SQLStatement("SELECT * FROM berths WHERE ps_code IN \(psCodes.sql)", psCodes.binds),
             SQLStatement(
-                "SELECT id, vendor, park_code, ps_code, plate, entry_ms FROM sessions WHERE status = 'open' AND ps_code IN \(Self.placeholders(psBinds.count))",
-                psBinds),
+                """
+                SELECT id, vendor, park_code, ps_code, plate, entry_ms FROM sessions
+                WHERE status = 'open' AND vendor IN \(vendors.sql) AND park_code IN \(parks.sql) AND ps_code IN \(psCodes.sql)
+                """,
+                vendors.binds + parks.binds + psCodes.binds),
+            // Devices with an open device alarm: a normal message clears it.
+            SQLStatement(
+                """
+                SELECT DISTINCT vendor, dev_code FROM alarms
+                WHERE status = 'open' AND vendor IN \(vendors.sql) AND dev_code IN \(devices.sql) AND kind IN ('device-offline', 'device-error')
+                """,
+                vendors.binds + devices.binds),
         ]
+        if !passages.isEmpty {
+            // Alarms that arrived before their passage: the passage links them.
+            reads.append(SQLStatement(
+                "SELECT DISTINCT vendor, link_key FROM alarms WHERE vendor IN \(vendors.sql) AND link_key IN \(linkKeys.sql) AND event_id IS NULL",
+                vendors.binds + linkKeys.binds))
+        }
         let ids = self.ids
         return try await database.readModifyWrite(reads: reads) { rows in
-            var planner = IngestPlanner(ids: ids, state: IngestState(messages: rows[0], berths: rows[1], openSessions: rows[2]))
+            var planner = IngestPlanner(ids: ids, state: IngestState(
+                messages: rows[0], berths: rows[1], openSessions: rows[2], openDeviceAlarms: rows[3], unlinkedAlarms: rows.count > 4 ? rows[4] : []))
             for command in batch { planner.plan(command) }
             return (planner.statements, planner.outcomes)
         }

@@ -114,6 +114,20 @@ public final class SQLiteDatabase: SQLDatabase {
     /// (existential values, generic metadata lookups) cost more than the statement itself on
     /// the ingest path.
     static func run(_ statement: SQLStatement, _ db: Database) throws {
+        let handle = try bind(statement, db)
+        var result = sqlite3_step(handle)
+        while result == SQLITE_ROW { result = sqlite3_step(handle) }
+        guard result == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(handle)
+            if result & 0xff == SQLITE_CONSTRAINT { throw StoreError.conflict(message) }
+            throw StoreError.database(message)
+        }
+        sqlite3_reset(handle)
+    }
+
+    /// The cached statement for `statement.sql`, reset, with its values bound.
+    private static func bind(_ statement: SQLStatement, _ db: Database) throws -> OpaquePointer {
         let handle = try db.cachedStatement(sql: statement.sql).sqliteStatement
         sqlite3_reset(handle)
         for (index, value) in statement.binds.enumerated() {
@@ -128,24 +142,39 @@ public final class SQLiteDatabase: SQLDatabase {
             }
             guard code == SQLITE_OK else { throw StoreError.database(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
         }
-        var result = sqlite3_step(handle)
-        while result == SQLITE_ROW { result = sqlite3_step(handle) }
-        guard result == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-            sqlite3_reset(handle)
-            if result & 0xff == SQLITE_CONSTRAINT { throw StoreError.conflict(message) }
-            throw StoreError.database(message)
-        }
-        sqlite3_reset(handle)
+        return handle
     }
 
+    /// Steps a cached statement with SQLite's C API and returns its rows (column names lower-cased).
     static func fetch(_ statement: SQLStatement, _ db: Database) throws -> [SQLRow] {
-        let prepared = try db.cachedStatement(sql: statement.sql)
-        return try Row.fetchAll(prepared, arguments: StatementArguments(statement.binds.map(\.databaseValue))).map { row in
-            var values: [String: SQLValue] = [:]
-            for (column, value) in row { values[column.lowercased()] = SQLValue(value) }
-            return SQLRow(values: values)
+        let handle = try bind(statement, db)
+        defer { sqlite3_reset(handle) }
+        let columns = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)).lowercased() }
+        var rows: [SQLRow] = []
+        var result = sqlite3_step(handle)
+        while result == SQLITE_ROW {
+            var values: [String: SQLValue] = Dictionary(minimumCapacity: columns.count)
+            for (index, column) in columns.enumerated() {
+                let position = Int32(index)
+                switch sqlite3_column_type(handle, position) {
+                case SQLITE_NULL: values[column] = .null
+                case SQLITE_INTEGER: values[column] = .int(sqlite3_column_int64(handle, position))
+                case SQLITE_FLOAT: values[column] = .double(sqlite3_column_double(handle, position))
+                default:
+                    // Text, and blobs read as UTF-8 text as before (the pointer first, then its length).
+                    if let bytes = sqlite3_column_blob(handle, position) {
+                        let count = Int(sqlite3_column_bytes(handle, position))
+                        values[column] = .text(String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self))
+                    } else {
+                        values[column] = .text("")
+                    }
+                }
+            }
+            rows.append(SQLRow(values: values))
+            result = sqlite3_step(handle)
         }
+        guard result == SQLITE_DONE else { throw StoreError.database(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+        return rows
     }
 
     public func query(_ statement: SQLStatement) async throws -> [SQLRow] {

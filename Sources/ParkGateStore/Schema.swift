@@ -451,5 +451,19 @@ public enum Schema {
                 """,
             ]
         },
+        Migration(name: "0022-ingest-indexes") { _ in
+            [
+                // Every roadside message changes a device's last_seen_ms and a berth's open
+                // session; an index entry that moves with each message is a page written per
+                // message. These three were only there for reads that can do without them:
+                // the silence check scans devices (once per check, not per message), the batch
+                // reads open sessions through sessions_open, and only passages are linked to
+                // alarms, so only passages need the link index.
+                "DROP INDEX devices_silence",
+                "DROP INDEX sessions_open_ps",
+                "DROP INDEX events_link",
+                "CREATE INDEX events_passage_link ON events (vendor, link_key) WHERE kind IN ('entry', 'exit')",
+            ]
+        },
     ]
 }

@@ -137,6 +137,36 @@ extension Backend: CustomTestStringConvertible {
             #expect(try await store.devices(DeviceQuery(online: true)).count == 1)
             #expect(try await store.alarms(AlarmQuery(kind: "device-offline", status: "open")).items.isEmpty)
             #expect(try await store.alarms(AlarmQuery(kind: "device-offline", status: "cleared")).items.count == 1)
+
+            // An alarm that comes before its passage is linked when the passage comes, in a later
+            // batch or later in the same one (on another berth: a passage only links its own).
+            _ = try await store.ingest([Self.command("10940000000000000008", kind: .parkingAlarm(code: "1", level: "2"), ps: "P2", at: 50)])
+            let eventOf = { (flowId: String) in
+                try await store.alarms(AlarmQuery(kind: "parking")).items.first { $0.flowId == flowId }?.eventId
+            }
+            #expect(try await eventOf("10940000000000000008") == nil)
+            _ = try await store.ingest([Self.command("10910000000000000008", kind: .passage(entering: true), ps: "P2", plate: "A2", at: 51)])
+            let linked = try await store.events(EventQuery(flowId: "10910000000000000008")).items.first?.id
+            let linkedAlarm = try await eventOf("10940000000000000008")
+            #expect(linked != nil && linkedAlarm == linked)
+            _ = try await store.ingest([
+                Self.command("10940000000000000009", kind: .parkingAlarm(code: "1", level: "2"), ps: "P3", at: 52),
+                Self.command("10910000000000000009", kind: .passage(entering: true), ps: "P3", plate: "A3", at: 53),
+            ])
+            let linkedInBatch = try await store.events(EventQuery(flowId: "10910000000000000009")).items.first?.id
+            let linkedInBatchAlarm = try await eventOf("10940000000000000009")
+            #expect(linkedInBatch != nil && linkedInBatchAlarm == linkedInBatch)
+
+            // A device error and a normal message of the device in one batch: the message clears it.
+            _ = try await store.ingest([
+                Self.command("X5", kind: .deviceError(code: "0"), at: 60, dev: "D2"),
+                Self.command("X6", kind: .occupancy(occupied: false), ps: "P4", at: 61, dev: "D2"),
+            ])
+            #expect(try await store.alarms(AlarmQuery(kind: "device-error", status: "open")).items.isEmpty)
+            #expect(try await store.alarms(AlarmQuery(kind: "device-error", status: "cleared")).items.count == 1)
+            // And one that stays: an error with no later message.
+            _ = try await store.ingest([Self.command("X7", kind: .deviceError(code: "0"), at: 70, dev: "D3")])
+            #expect(try await store.alarms(AlarmQuery(kind: "device-error", status: "open")).items.map(\.devCode) == ["D3"])
         }
     }
 
