@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# A/B of two parkgate binaries on /park/msensor in the same run, alternating, pinned (server
+# and PostgreSQL on core 0, wrk on core 1). For changes whose effect is smaller than the
+# machine's run-to-run noise: both binaries see the same noise.
+#
+#   cp .build/release/parkgate /tmp/parkgate-before   # before the change
+#   swift build -c release --product parkgate           # after it
+#   Benchmarks/compare.sh /tmp/parkgate-before .build/release/parkgate
+#   DATABASE=postgres ROUNDS=3 CONNS="16 64" Benchmarks/compare.sh A B
+set -euo pipefail
+cd "$(dirname "$0")/.."
+before=$1 after=$2
+scripts/ensure-packages wrk curl postgresql
+duration=${DURATION:-8}
+conns=${CONNS:-64}
+rounds=${ROUNDS:-2}
+port=18490
+work=$(mktemp -d /tmp/parkgate-compare.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  scripts/throwaway-postgres stop "$work/pg" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# shellcheck source=Benchmarks/lib.sh
+source Benchmarks/lib.sh
+pg_url=""
+[ "${DATABASE:-sqlite}" = postgres ] && pg_url=$(taskset -c 0 scripts/throwaway-postgres start "$work/pg")
+echo "compare: $before (A) against $after (B), ${DATABASE:-sqlite}, ${duration}s per run, $rounds rounds"
+header
+n=0
+for _ in $(seq 1 "$rounds"); do
+  for label in A B; do
+    bin=$before; [ "$label" = B ] && bin=$after
+    n=$((n + 1))
+    database=""
+    if [ -n "$pg_url" ]; then
+      psql "$pg_url" -qc "CREATE DATABASE compare$n" >/dev/null
+      database="${pg_url%/postgres}/compare$n"
+    fi
+    dir="$work/data-$n"
+    "$bin" vendor add --data-dir "$dir" ${database:+--database "$database"} --code 102 --key BENCHKEY >/dev/null
+    taskset -c 0 "$bin" serve --data-dir "$dir" ${database:+--database "$database"} --http-port "$port" --log-level error &
+    server=$!; pids+=("$server"); wait_health
+    TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
+      "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
+    export TOKEN
+    for c in $conns; do
+      # shellcheck disable=SC2046
+      measure "$label" "$c" 1 "$server" $([ -n "$pg_url" ] && postgres_pids)
+    done
+    kill -TERM "$server"; wait "$server" 2>/dev/null || true
+  done
+done
