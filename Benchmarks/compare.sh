@@ -15,17 +15,9 @@ duration=${DURATION:-8}
 conns=${CONNS:-64}
 rounds=${ROUNDS:-2}
 port=18490
-work=$(mktemp -d /tmp/parkgate-compare.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  scripts/throwaway-postgres stop "$work/pg" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=Benchmarks/lib.sh
 source Benchmarks/lib.sh
+bench_workdir compare
 pg_url=""
 [ "${DATABASE:-sqlite}" = postgres ] && pg_url=$(taskset -c 0 scripts/throwaway-postgres start "$work/pg")
 echo "compare: $before (A) against $after (B), ${DATABASE:-sqlite}, ${duration}s per run, $rounds rounds"

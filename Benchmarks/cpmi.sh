@@ -19,17 +19,9 @@ duration=${DURATION:-10}
 conns=${CONNS:-"16 64"}
 port=18481
 secret=BENCHSECRET
-work=$(mktemp -d /tmp/parkgate-cpmi.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  scripts/throwaway-postgres stop "$work/pg" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=Benchmarks/lib.sh
 source Benchmarks/lib.sh
+bench_workdir cpmi
 export SCRIPT=Benchmarks/cpmi.lua TARGET=/cpmi
 
 # bodies TOKEN RUN → a file of form bodies: entry i, and exit i-2000 once i ≥ 2000.

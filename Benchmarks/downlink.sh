@@ -23,13 +23,9 @@ http_port=18491
 tcp_port=18492
 bare_port=18493
 ulimit -n "$(ulimit -Hn)"
-work=$(mktemp -d /tmp/parkgate-downlink.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=Benchmarks/lib.sh
+source Benchmarks/lib.sh
+bench_workdir downlink
 
 echo "## memory per connection ($connections connections)"
 taskset -c 0 "$bin/ParkGateDownlinkBench" bare-server "$bare_port" >/dev/null &

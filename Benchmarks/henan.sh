@@ -23,16 +23,9 @@ enterprises=${ENTERPRISES:-20}
 vehicles=${VEHICLES:-1000}
 port=18511
 province_port=18512
-work=$(mktemp -d /tmp/parkgate-henan.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=Benchmarks/lib.sh
 source Benchmarks/lib.sh
+bench_workdir henan
 export SCRIPT=Benchmarks/henan.lua
 
 codes=()

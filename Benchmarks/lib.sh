@@ -1,6 +1,20 @@
 # Shared by the benchmark scripts: CPU accounting, health waits, one measured wrk run.
 # Expects: $port, $duration, and for measure: SCRIPT (wrk Lua script) and TARGET (path).
 hz=$(getconf CLK_TCK)
+
+# bench_workdir NAME: a fresh $work directory and an empty $pids list; on exit the servers in
+# $pids are stopped, a PostgreSQL cluster in $work/pg (if any) too, and $work is removed.
+bench_workdir() {
+  work=$(mktemp -d "/tmp/parkgate-$1.XXXXXX")
+  chmod 755 "$work"
+  pids=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -d "$work/pg" ] && scripts/throwaway-postgres stop "$work/pg" 2>/dev/null || true
+  rm -rf "$work"
+}
 run_id=0
 
 cpu_ticks() {  # utime+stime of the given pids, in clock ticks

@@ -18,17 +18,9 @@ bin=.build/release
 duration=${DURATION:-10}
 conns=${CONNS:-"8 32 128"}
 port=18480
-work=$(mktemp -d /tmp/parkgate-bench.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  scripts/throwaway-postgres stop "$work/pg" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=Benchmarks/lib.sh
 source Benchmarks/lib.sh
+bench_workdir bench
 
 start_ceiling() {
   taskset -c 0 "$bin/ParkGateCeiling" "$port" >/dev/null 2>&1 &

@@ -29,13 +29,9 @@ flood_concurrency=${FLOOD_CONCURRENCY:-16}
 port=18495
 ceiling_port=18496
 ulimit -n "$(ulimit -Hn)"
-work=$(mktemp -d /tmp/parkgate-video.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=Benchmarks/lib.sh
+source Benchmarks/lib.sh
+bench_workdir video
 base="http://127.0.0.1:$port"
 
 echo "ParkGate video capacity benchmark: $(date -u +%FT%TZ), $(nproc) cores; $devices devices, $rate captures/s of $size, $searchers searchers, ${duration}s"
