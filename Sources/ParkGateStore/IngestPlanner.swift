@@ -58,6 +58,9 @@ struct IngestPlanner {
     var state: IngestState
     private(set) var statements: [SQLStatement] = []
     private(set) var outcomes: [IngestOutcome] = []
+    /// Each stored message's statements (a range of `statements`) and the rows they upsert
+    /// by key (its device, its berth, its findings).
+    private(set) var commands: [(statements: Range<Int>, keys: Set<String>)] = []
     private var now = Date()
 
     init(ids: IDGenerator, state: IngestState) {
@@ -81,6 +84,13 @@ struct IngestPlanner {
             return
         }
         state.seen[key] = raw.contentHash
+        let first = statements.count
+        defer {
+            var keys: Set<String> = ["d\u{1}\(command.event.vendor)\u{1}\(command.event.deviceCode)",
+                                     "b\u{1}\(command.event.berth.parkCode)\u{1}\(command.event.berth.psCode)"]
+            for finding in command.findings { keys.insert(Self.findingKey(finding)) }
+            commands.append((first..<statements.count, keys))
+        }
         let rawId = ids.next(now: raw.receivedAt)
         let eventId = ids.next(now: raw.receivedAt)
         let findingsJSON = command.findings.isEmpty
@@ -244,6 +254,35 @@ struct IngestPlanner {
                  SQLValue(plate), SQLValue(entryTime), SQLValue(exitTime),
                  SQLValue(entryTime.map { Int64(exitTime.timeIntervalSince($0)) }), .int(eventId)]))
         }
+    }
+
+    /// The statements for PostgreSQL, which plans every statement it is sent: the messages'
+    /// inserts as multi-row statements (`SQLStatement.merged`), over runs of messages that upsert
+    /// no row twice (one multi-row upsert may not touch a row twice); runs keep their order.
+    var mergedStatements: [SQLStatement] {
+        var result: [SQLStatement] = []
+        var run: [[SQLStatement]] = []
+        var runKeys: Set<String> = []
+        var covered = 0
+        for command in commands {
+            // Statements outside any message's range (a duplicate's finding) stay where they were.
+            if covered < command.statements.lowerBound || !command.keys.isDisjoint(with: runKeys) {
+                result += SQLStatement.merged(run)
+                run = []
+                runKeys = []
+                result += statements[covered..<command.statements.lowerBound]
+            }
+            run.append(Array(statements[command.statements]))
+            runKeys.formUnion(command.keys)
+            covered = command.statements.upperBound
+        }
+        result += SQLStatement.merged(run)
+        result += statements[covered...]
+        return result
+    }
+
+    static func findingKey(_ finding: Finding) -> String {
+        ["f", finding.protocolName, finding.sender, finding.interface, finding.field, finding.rule].joined(separator: "\u{1}")
     }
 
     private mutating func addFinding(_ finding: Finding) {

@@ -170,6 +170,39 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// One batch in which messages repeat a device, a berth and a finding (on PostgreSQL the batch's
+    /// inserts and upserts become multi-row statements, which may not touch a row twice).
+    @Test(arguments: Backend.available)
+    func aBatchThatRepeatsDevicesBerthsAndFindings(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let finding = Finding(protocolName: "roadside", sender: "109", interface: "/park/camera", field: "flowId", rule: "short", example: "x")
+            func withFinding(_ command: IngestCommand) -> IngestCommand {
+                var command = command
+                command.findings = [finding]
+                return command
+            }
+            let outcomes = try await store.ingest([
+                withFinding(Self.command("B1", kind: .occupancy(occupied: true), ps: "P1", at: 1)),
+                Self.command("B2", kind: .occupancy(occupied: true), ps: "P2", at: 1, dev: "D2"),
+                withFinding(Self.command("B3", kind: .occupancy(occupied: false), ps: "P1", at: 2)),
+                Self.command("B1", kind: .occupancy(occupied: false), ps: "P1", at: 3, hash: "other"),
+                withFinding(Self.command("B4", kind: .occupancy(occupied: true), ps: "P1", at: 4)),
+                Self.command("B5", kind: .occupancy(occupied: false), ps: "P2", at: 5, dev: "D2"),
+            ])
+            #expect(outcomes.filter { if case .stored = $0 { true } else { false } }.count == 5)
+            let devices = try await store.devices(DeviceQuery()).sorted { $0.devCode < $1.devCode }
+            #expect(devices.map(\.devCode) == ["D1", "D2"] && devices.map(\.messages) == [3, 2])
+            let berths = try await store.berths(BerthQuery()).sorted { $0.psCode < $1.psCode }
+            #expect(berths.map(\.occupied) == [true, false], "P1 occupied again by B4, P2 left by B5")
+            let sessions = try await store.sessions(SessionQuery()).items
+            #expect(sessions.filter { $0.psCode == "P1" }.map(\.status).sorted() == ["closed", "open"])
+            #expect(sessions.filter { $0.psCode == "P2" }.map(\.status) == ["closed"])
+            let findings = try await store.findings(sender: "109", protocolName: "roadside")
+            #expect(findings.first { $0.rule == "short" }?.count == 3)
+            #expect(findings.contains { $0.rule.contains("message id reused") }, "B1 again with other content")
+        }
+    }
+
     @Test(arguments: Backend.available)
     func eventPagingAndFilters(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
