@@ -551,7 +551,7 @@ struct BatchReads {
     private(set) var statements: [SQLStatement] = []
     /// Per park (sorted): the indexes of its request, record and invoice queries.
     private var perPark: [(park: String, requests: Int, records: Int?, invoices: Int?)] = []
-    private var parksQuery = 0
+    private var parksQuery: Int?
     /// Per command: the index of its reconciliation query.
     private var reconciliation: [Int: Int] = [:]
 
@@ -562,20 +562,41 @@ struct BatchReads {
             let mine = commands.filter { $0.parkCode == park }
             let requests = statements.count
             statements.append(Self.select("SELECT * FROM cpmi_requests WHERE park_code = ? AND opr_num", park, mine.map(\.oprNum)))
-            let codes = Array(Set(mine.compactMap(\.recordCode)))
+            // Only what the rules and the statements consult: an entry upserts its record without
+            // looking at it, and only an e-invoice (31) asks whether its record has an invoice.
+            let codes = Array(Set(mine.filter { Self.readsRecord($0.report) }.compactMap(\.recordCode)))
+            let invoiced = Array(Set(mine.compactMap { command -> String? in
+                if case .invoice = command.report { return command.recordCode }
+                return nil
+            }))
             var records: Int?, invoices: Int?
             if !codes.isEmpty {
                 records = statements.count
-                statements.append(Self.select("SELECT * FROM parking_records WHERE park_code = ? AND record_code", park, codes))
+                // Joined to the codes rather than `record_code IN (…)`: without statistics (a young
+                // table) PostgreSQL took parking_records_inside (park_code, status) for that and
+                // filtered every record of the park; the join looks each code up by primary key.
+                statements.append(SQLStatement(
+                    "SELECT r.* FROM (VALUES " + codes.map { _ in "(?)" }.joined(separator: ", ")
+                        + ") AS k JOIN parking_records r ON r.park_code = ? AND r.record_code = k.column1",
+                    codes.map { .text($0) } + [.text(park)]))
+            }
+            if !invoiced.isEmpty {
                 invoices = statements.count
                 statements.append(Self.select(
-                    "SELECT record_code, invoice_code FROM parking_invoices WHERE park_code = ? AND record_code", park, codes))
+                    "SELECT record_code, invoice_code FROM parking_invoices WHERE park_code = ? AND record_code", park, invoiced))
             }
             perPark.append((park, requests, records, invoices))
         }
-        parksQuery = statements.count
-        statements.append(SQLStatement(
-            "SELECT code, total_spaces FROM parks WHERE code IN (\(parks.map { _ in "?" }.joined(separator: ", ")))", parks.map { .text($0) }))
+        // The parks' sizes, for remaining spaces (7) only.
+        let counted = Set(commands.compactMap { command -> String? in
+            if case .remainingSpaces = command.report { return command.parkCode }
+            return nil
+        }).sorted()
+        if !counted.isEmpty {
+            parksQuery = statements.count
+            statements.append(SQLStatement(
+                "SELECT code, total_spaces FROM parks WHERE code IN (\(counted.map { _ in "?" }.joined(separator: ", ")))", counted.map { .text($0) }))
+        }
         for (index, command) in commands.enumerated() {
             guard case .reconciliation(let day) = command.report else { continue }
             reconciliation[index] = statements.count
@@ -585,6 +606,14 @@ struct BatchReads {
                     CAST(COALESCE(SUM(income_fen), 0) AS BIGINT) AS income, CAST(COALESCE(SUM(discount_fen), 0) AS BIGINT) AS discount
                 FROM parking_records WHERE park_code = ? AND status = 'exited' AND out_ms >= ? AND out_ms < ?
                 """, [.text(command.parkCode), SQLValue(day.dayStart), SQLValue(day.dayEnd)]))
+        }
+    }
+
+    /// Whether the rules or the statements of this report consult its stored record.
+    static func readsRecord(_ report: ParkingReport) -> Bool {
+        switch report {
+        case .entry, .images: false
+        default: true
         }
     }
 
@@ -606,7 +635,8 @@ struct BatchReads {
                     rows[index].map { ($0.text("record_code") ?? "", $0.text("invoice_code") ?? "") }, uniquingKeysWith: { first, _ in first })
             }
         }
-        let totals = Dictionary(rows[parksQuery].map { ($0.text("code") ?? "", $0.int("total_spaces")) }, uniquingKeysWith: { first, _ in first })
+        let totals = Dictionary(
+            (parksQuery.map { rows[$0] } ?? []).map { ($0.text("code") ?? "", $0.int("total_spaces")) }, uniquingKeysWith: { first, _ in first })
         return commands.enumerated().map { index, command in
             let code = command.recordCode
             return Found(
