@@ -58,8 +58,8 @@ struct IngestPlanner {
     var state: IngestState
     private(set) var statements: [SQLStatement] = []
     private(set) var outcomes: [IngestOutcome] = []
-    /// Each stored message's statements (a range of `statements`) and the rows they upsert
-    /// by key (its device, its berth, its findings).
+    /// Each message's statements (a range of `statements`, together all of them) and the rows
+    /// they upsert by key (its device, its berth, its findings; a repeat's finding alone).
     private(set) var commands: [(statements: Range<Int>, keys: Set<String>)] = []
     private var now = Date()
 
@@ -75,10 +75,13 @@ struct IngestPlanner {
         if let firstHash = state.seen[key] {
             let same = firstHash == raw.contentHash
             if !same {
-                addFinding(Finding(
+                let finding = Finding(
                     protocolName: raw.protocolName, sender: raw.sender, interface: raw.interface,
                     field: "flowId", rule: "message id reused with different content; first copy kept",
-                    example: raw.messageId))
+                    example: raw.messageId)
+                let first = statements.count
+                addFinding(finding)
+                commands.append((first..<statements.count, [Self.findingKey(finding)]))
             }
             outcomes.append(.duplicate(sameContent: same))
             return
@@ -260,25 +263,7 @@ struct IngestPlanner {
     /// inserts as multi-row statements (`SQLStatement.merged`), over runs of messages that upsert
     /// no row twice (one multi-row upsert may not touch a row twice); runs keep their order.
     var mergedStatements: [SQLStatement] {
-        var result: [SQLStatement] = []
-        var run: [[SQLStatement]] = []
-        var runKeys: Set<String> = []
-        var covered = 0
-        for command in commands {
-            // Statements outside any message's range (a duplicate's finding) stay where they were.
-            if covered < command.statements.lowerBound || !command.keys.isDisjoint(with: runKeys) {
-                result += SQLStatement.merged(run)
-                run = []
-                runKeys = []
-                result += statements[covered..<command.statements.lowerBound]
-            }
-            run.append(Array(statements[command.statements]))
-            runKeys.formUnion(command.keys)
-            covered = command.statements.upperBound
-        }
-        result += SQLStatement.merged(run)
-        result += statements[covered...]
-        return result
+        SQLStatement.merged(commands.map { Array(statements[$0.statements]) }, keys: commands.map(\.keys))
     }
 
     static func findingKey(_ finding: Finding) -> String {

@@ -178,6 +178,25 @@ extension SQLStatement {
         return result
     }
 
+    /// `merged` over runs of consecutive commands whose keys (the rows they upsert) are
+    /// disjoint: one multi-row upsert may not touch a row twice (PostgreSQL refuses it with
+    /// SQLSTATE 21000), so a repeated key starts the next run; the runs keep their order.
+    public static func merged(_ commands: [[SQLStatement]], keys: [Set<String>]) -> [SQLStatement] {
+        var result: [SQLStatement] = []
+        var run: [[SQLStatement]] = []
+        var runKeys: Set<String> = []
+        for (statements, commandKeys) in zip(commands, keys) {
+            if !commandKeys.isDisjoint(with: runKeys) {
+                result += merged(run)
+                run = []
+                runKeys = []
+            }
+            run.append(statements)
+            runKeys.formUnion(commandKeys)
+        }
+        return result + merged(run)
+    }
+
     /// `INSERT … VALUES (row) rest` split around its one row, when the row has no parentheses inside.
     var insertParts: (head: Substring, row: Substring, rest: Substring)? {
         guard sql.hasPrefix("INSERT"), let values = sql.range(of: "VALUES (") else { return nil }

@@ -103,7 +103,10 @@ extension SQLStore {
                 }
                 // PostgreSQL plans every statement it is sent: the batch's inserts go as a few
                 // multi-row statements (SQLite runs each row's statement as cheaply).
-                return (dialect == .postgres ? SQLStatement.merged(writes) : writes.flatMap { $0 }, outcomes)
+                // Commands of one batch touch different requests and records (the writer sees to
+                // it), but may report the same finding: runs keep those apart.
+                let keys = commands.map { Set($0.findings.map(IngestPlanner.findingKey)) }
+                return (dialect == .postgres ? SQLStatement.merged(writes, keys: keys) : writes.flatMap { $0 }, outcomes)
             }
         } catch StoreError.conflict where commands.count > 1 {
             var outcomes: [ParkingOutcome] = []

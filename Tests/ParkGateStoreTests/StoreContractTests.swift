@@ -203,6 +203,30 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// Two reports of one batch with the same finding (a lenient lot repeating a nonconforming
+    /// value): both stored, the finding counted twice.
+    @Test(arguments: Backend.available)
+    func parkingReportsOfABatchMayShareAFinding(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            try await store.savePark(ParkRecord(
+                code: "P1", name: "一号", totalSpaces: 10, account: "lot", passwordHash: "x", secret: nil, signatureOn: false,
+                createdAt: Self.base, updatedAt: Self.base))
+            let finding = Finding(protocolName: "cpmi", sender: "P1", interface: "8", field: "x", rule: "not in the code list", example: "9")
+            let commands = (1...3).map { index in
+                var command = ParkingCommand(
+                    parkCode: "P1", oprNum: "H\(index)", code: "8", report: .heartbeat,
+                    raw: RawMessage(protocolName: "cpmi", sender: "P1", interface: "8", messageId: "H\(index)", contentHash: "h\(index)",
+                                    body: "{}", receivedAt: Self.base),
+                    now: Self.base.addingTimeInterval(Double(index))) { "{}" }
+                command.findings = [finding]
+                return command
+            }
+            let outcomes = try await store.recordParkingBatch(commands)
+            #expect(outcomes == Array(repeating: .accepted(answer: "{}"), count: 3))
+            #expect(try await store.findings(sender: "P1", protocolName: "cpmi").first?.count == 3)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func eventPagingAndFilters(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
