@@ -180,12 +180,15 @@ public struct RoadsideCampaignSimulator: Sendable {
                 let wait = message.due.timeIntervalSinceNow
                 if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
                 let client = clients[devices[message.device].vendor]!
+                let devCode = devices[message.device].devCode
                 group.addTask {
                     let sent = ContinuousClock.now
                     let reply = await client.sendOrKeep(message.endpoint, fields: message.fields)
                     let elapsed = ContinuousClock.now - sent
+                    let late = Date().timeIntervalSince(message.due)
                     tally.report.withLock { report in
                         report.sent += 1
+                        report.lateness[devCode, default: []].append(late)
                         report.latenciesMs.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
                         if reply?.code == "100" { report.acknowledged += 1 } else { report.failed[reply?.code ?? "transport", default: 0] += 1 }
                     }

@@ -27,6 +27,9 @@ public struct RoadsideSimulator: Sendable {
         public var stillQueued = 0
         public var seconds: Double = 0
         public var latenciesMs: [Double] = []
+        /// Campaign runs: per device, how long after its planned time each message was
+        /// acknowledged (seconds). The platform received it somewhere in between.
+        public var lateness: [String: [Double]] = [:]
 
         public var description: String {
             let sorted = latenciesMs.sorted()
