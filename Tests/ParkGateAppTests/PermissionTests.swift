@@ -151,6 +151,15 @@ import Testing
             let summary = try #require(try await server.jsonObject("/api/v1/summary", token: scopedToken)["counts"] as? [String: Any])
             #expect(summary["events"] as? Int == 2 && summary["openAlarms"] as? Int == 1, "\(summary)")
 
+            // The console's Henan pages: no scope covers their records, so a scoped user is refused
+            // whatever it may read elsewhere; the other roles read them.
+            for page in ["/henan/passages", "/henan/relay", "/henan/province", "/henan/province/reports", "/henan/province/fences"] {
+                for role in ["auditor", "scoped"] {
+                    let response = try await server.client.execute(uri: page, method: .get, headers: [.cookie: "\(Console.cookie)=\(tokens[role]!)"])
+                    #expect(response.status == (role == "scoped" ? .forbidden : .ok), "\(role) \(page): \(response.status)")
+                }
+            }
+
             // Every change is in the user log with who, what, before and after.
             let log = try await server.items("/api/v1/audit?limit=1000")
             let actions = Set(log.map { "\($0["username"]!) \($0["action"]!)" })

@@ -28,11 +28,6 @@ struct HenanAPI {
         let retried: Int
     }
 
-    static func reader(_ context: AppRequestContext) throws {
-        try context.require(.read)
-        guard context.scope == nil else { throw HTTPError(.forbidden, message: "Henan records are not scoped: ask an administrator") }
-    }
-
     static func limit(_ request: Request) throws -> Int {
         guard let text = request.uri.queryParameters["limit"] else { return 100 }
         guard let value = Int(text), value > 0, value <= 100_000 else { throw HTTPError(.badRequest, message: "limit must be 1 … 100000") }
@@ -45,44 +40,44 @@ struct HenanAPI {
     }
 
     func register(on api: RouterGroup<AppRequestContext>) {
-        let (reader, limit, text) = (Self.reader, Self.limit, Self.text)
+        let (limit, text) = (Self.limit, Self.text)
         api.get("/henan/enterprises") { _, context -> AdminAPI.Items<HenanEnterprise> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanEnterprises())
         }
         api.get("/henan/gates") { request, context -> AdminAPI.Items<HenanGate> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanGates(enterprise: text(request, "enterprise")))
         }
         api.get("/henan/passages") { request, context -> AdminAPI.Items<HenanPassage> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanPassages(enterprise: text(request, "enterprise"), limit: try limit(request)))
         }
         api.get("/henan/photos") { request, context -> AdminAPI.Items<HenanPhoto> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanPhotos(lsh: text(request, "lsh"), limit: try limit(request)))
         }
         api.get("/henan/goods") { request, context -> AdminAPI.Items<HenanGoods> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanGoods(enterprise: text(request, "enterprise"), limit: try limit(request)))
         }
         api.get("/henan/vehicles") { request, context -> AdminAPI.Items<HenanVehicle> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanVehicles(plate: text(request, "plate"), limit: try limit(request)))
         }
         api.get("/henan/ledgers") { request, context -> AdminAPI.Items<HenanLedgerEntry> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             guard let kind = HenanLedgerEntry.Kind(rawValue: text(request, "kind") ?? "vehicle") else {
                 throw HTTPError(.badRequest, message: "kind must be vehicle or machinery")
             }
             return AdminAPI.Items(items: try await store.henanLedger(kind: kind, enterprise: text(request, "enterprise"), limit: try limit(request)))
         }
         api.get("/henan/projects") { _, context -> AdminAPI.Items<HenanProject> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanProjects())
         }
         api.get("/henan/relay") { request, context -> Relay in
-            try reader(context)
+            try context.requireUnscoped(.read)
             let status = try text(request, "status").map { value -> HenanRelayItem.Status in
                 guard let status = HenanRelayItem.Status(rawValue: value) else { throw HTTPError(.badRequest, message: "status must be pending, sent or refused") }
                 return status
@@ -92,8 +87,7 @@ struct HenanAPI {
             return Relay(backlog: try await store.henanRelayBacklog(), items: items)
         }
         api.post("/henan/relay/retry") { request, context -> Retried in
-            let user = try context.require(.operate)
-            guard context.scope == nil else { throw HTTPError(.forbidden, message: "Henan records are not scoped: ask an administrator") }
+            let user = try context.requireUnscoped(.operate)
             let count = try await store.retryHenanRelay(method: text(request, "method"), now: Date())
             try await AuditLog(store: store).record(user.username, "henan-relay.retry", target: "henan-relay:\(text(request, "method") ?? "all")",
                                                     after: ["retried": count], channel: "api")
@@ -101,27 +95,27 @@ struct HenanAPI {
         }
         // The provincial role.
         api.get("/henan/province/companies") { request, context -> AdminAPI.Items<HenanProvinceCompany> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanProvinceCompanies(city: text(request, "city")))
         }
         api.get("/henan/province/gates") { request, context -> AdminAPI.Items<HenanProvinceGate> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanProvinceGates(company: text(request, "company"), secret: nil))
         }
         api.get("/henan/province/records") { request, context -> AdminAPI.Items<HenanProvinceRecord> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             guard let method = text(request, "method"), HenanProvinceGateway.methods.contains(method) || method == "NeedComplete" else {
                 throw HTTPError(.badRequest, message: "method must be one of the report methods, e.g. SendEnterExitDataEx")
             }
             return AdminAPI.Items(items: try await store.henanProvinceRecords(method: method, city: text(request, "city"), limit: try limit(request)))
         }
         api.get("/henan/province/fences") { request, context -> AdminAPI.Items<HenanFence> in
-            try reader(context)
+            try context.requireUnscoped(.read)
             return AdminAPI.Items(items: try await store.henanFences(city: text(request, "city")))
         }
         // Whether a point, an enterprise or one of its gates lies inside the ban zones (its city's, or `city`'s).
         api.get("/henan/province/fences/inside") { request, context -> Inside in
-            try reader(context)
+            try context.requireUnscoped(.read)
             var city = text(request, "city")
             let point: Fence.Point
             if let company = text(request, "company") {

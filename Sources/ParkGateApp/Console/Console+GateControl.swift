@@ -85,10 +85,9 @@ extension Console {
                 return render(table, request, context)
             }
         }
-            pages.get("/henan/passages") { request, context in
+        pages.get("/henan/passages") { request, context in
             try await guarded(request, context) {
-                try context.require(.read)
-                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                try context.requireUnscoped(.read)
                 let t = words(request)
                 let enterprise = request.uri.queryParameters.text("enterprise")
                 let passages = try await store.henanPassages(enterprise: enterprise, limit: 500)
@@ -114,8 +113,7 @@ extension Console {
         }
         pages.get("/henan/relay") { request, context in
             try await guarded(request, context) {
-                try context.require(.read)
-                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                try context.requireUnscoped(.read)
                 let t = words(request)
                 let mayRetry = context.user?.parsedRole?.allows(.operate) == true
                 let backlog = try await store.henanRelayBacklog()
@@ -133,8 +131,7 @@ extension Console {
         }
         pages.post("/henan/relay/{method}/retry") { request, context in
             try await guarded(request, context) {
-                let user = try context.require(.operate)
-                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                let user = try context.requireUnscoped(.operate)
                 let method = try context.parameters.require("method")
                 let count = try await store.retryHenanRelay(method: method, now: Date())
                 try await audit.record(user.username, "henan-relay.retry", target: "henan-relay:\(method)", after: ["retried": count], channel: "console")
@@ -143,8 +140,7 @@ extension Console {
         }
         pages.get("/henan/province") { request, context in
             try await guarded(request, context) {
-                try context.require(.read)
-                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                try context.requireUnscoped(.read)
                 let t = words(request)
                 let companies = try await store.henanProvinceCompanies(city: request.uri.queryParameters.text("city"))
                 let gates = Dictionary(grouping: try await store.henanProvinceGates(company: nil, secret: nil), by: \.company)
@@ -169,8 +165,7 @@ extension Console {
         }
         pages.get("/henan/province/reports") { request, context in
             try await guarded(request, context) {
-                try context.require(.read)
-                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                try context.requireUnscoped(.read)
                 let t = words(request)
                 let reports = ["SendEnterExitDataEx", "SendGoodsRecordData", "SendDayDataCity", "SendDayDataDistrict", "GateStatusReport", "SeasonalControlReport",
                                "CheckFeedbackReport"]
@@ -191,8 +186,7 @@ extension Console {
         }
         pages.get("/henan/province/fences") { request, context in
             try await guarded(request, context) {
-                try context.require(.read)
-                guard context.scope == nil else { throw HTTPError(.forbidden) }
+                try context.requireUnscoped(.read)
                 let t = words(request)
                 let fences = try await store.henanFences(city: request.uri.queryParameters.text("city"))
                 var table = ConsoleTable(
