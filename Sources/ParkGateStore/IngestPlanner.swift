@@ -9,16 +9,16 @@ struct IngestState {
     struct SessionKey: Hashable {
         var vendor: String, berth: BerthKey
     }
-
-    var seen: [MessageKey: String] = [:]
-    var berths: [BerthKey: BerthSnapshot] = [:]
-    var openSessions: [SessionKey: OpenSession] = [:]
     struct DeviceKey: Hashable {
         var vendor: String, deviceCode: String
     }
     struct LinkKey: Hashable {
         var vendor: String, linkKey: String
     }
+
+    var seen: [MessageKey: String] = [:]
+    var berths: [BerthKey: BerthSnapshot] = [:]
+    var openSessions: [SessionKey: OpenSession] = [:]
     /// Devices with an open device alarm (offline, reported error): only their messages need
     /// the statement that clears it.
     var openDeviceAlarms: Set<DeviceKey> = []
@@ -28,8 +28,8 @@ struct IngestState {
 
     /// From the rows of the store's reads: messages by id, berths, open sessions, devices with
     /// an open device alarm, alarms waiting for their passage.
-    init(messages: [SQLRow], berths berthRows: [SQLRow], openSessions sessionRows: [SQLRow], openDeviceAlarms alarmRows: [SQLRow] = [],
-         unlinkedAlarms unlinkedRows: [SQLRow] = []) {
+    init(messages: [SQLRow], berths berthRows: [SQLRow], openSessions sessionRows: [SQLRow], openDeviceAlarms alarmRows: [SQLRow],
+         unlinkedAlarms unlinkedRows: [SQLRow]) {
         openDeviceAlarms = Set(alarmRows.map { DeviceKey(vendor: $0.text("vendor") ?? "", deviceCode: $0.text("dev_code") ?? "") })
         unlinkedAlarms = Set(unlinkedRows.map { LinkKey(vendor: $0.text("vendor") ?? "", linkKey: $0.text("link_key") ?? "") })
         for row in messages {

@@ -598,7 +598,7 @@ struct BatchReads {
         if !counted.isEmpty {
             parksQuery = statements.count
             statements.append(SQLStatement(
-                "SELECT code, total_spaces FROM parks WHERE code IN (\(counted.map { _ in "?" }.joined(separator: ", ")))", counted.map { .text($0) }))
+                "SELECT code, total_spaces FROM parks WHERE code IN \(SQLStore.placeholders(counted.count))", counted.map { .text($0) }))
         }
         for (index, command) in commands.enumerated() {
             guard case .reconciliation(let day) = command.report else { continue }
