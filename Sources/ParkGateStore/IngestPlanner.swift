@@ -62,10 +62,13 @@ struct IngestPlanner {
     /// they upsert by key (its device, its berth, its findings; a repeat's finding alone).
     private(set) var commands: [(statements: Range<Int>, keys: Set<String>)] = []
     private var now = Date()
+    /// Whether `commands` is kept (for `mergedStatements`; SQLite runs `statements` as they are).
+    let merging: Bool
 
-    init(ids: IDGenerator, state: IngestState) {
+    init(ids: IDGenerator, state: IngestState, merging: Bool = true) {
         self.ids = ids
         self.state = state
+        self.merging = merging
     }
 
     mutating func plan(_ command: IngestCommand) {
@@ -81,7 +84,7 @@ struct IngestPlanner {
                     example: raw.messageId)
                 let first = statements.count
                 addFinding(finding)
-                commands.append((first..<statements.count, [Self.findingKey(finding)]))
+                if merging { commands.append((first..<statements.count, [Self.findingKey(finding)])) }
             }
             outcomes.append(.duplicate(sameContent: same))
             return
@@ -89,10 +92,12 @@ struct IngestPlanner {
         state.seen[key] = raw.contentHash
         let first = statements.count
         defer {
-            var keys: Set<String> = ["d\u{1}\(command.event.vendor)\u{1}\(command.event.deviceCode)",
-                                     "b\u{1}\(command.event.berth.parkCode)\u{1}\(command.event.berth.psCode)"]
-            for finding in command.findings { keys.insert(Self.findingKey(finding)) }
-            commands.append((first..<statements.count, keys))
+            if merging {
+                var keys: Set<String> = ["d\u{1}\(command.event.vendor)\u{1}\(command.event.deviceCode)",
+                                         "b\u{1}\(command.event.berth.parkCode)\u{1}\(command.event.berth.psCode)"]
+                for finding in command.findings { keys.insert(Self.findingKey(finding)) }
+                commands.append((first..<statements.count, keys))
+            }
         }
         let rawId = ids.next(now: raw.receivedAt)
         let eventId = ids.next(now: raw.receivedAt)

@@ -181,7 +181,8 @@ public final class SQLStore: Store {
         let ids = self.ids, dialect = database.dialect
         return try await database.readModifyWrite(reads: reads) { rows in
             var planner = IngestPlanner(ids: ids, state: IngestState(
-                messages: rows[0], berths: rows[1], openSessions: rows[2], openDeviceAlarms: rows[3], unlinkedAlarms: rows.count > 4 ? rows[4] : []))
+                messages: rows[0], berths: rows[1], openSessions: rows[2], openDeviceAlarms: rows[3], unlinkedAlarms: rows.count > 4 ? rows[4] : []),
+                merging: dialect == .postgres)
             for command in batch { planner.plan(command) }
             return (dialect == .postgres ? planner.mergedStatements : planner.statements, planner.outcomes)
         }

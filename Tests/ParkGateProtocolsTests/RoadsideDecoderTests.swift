@@ -1,6 +1,6 @@
 import Foundation
 import ParkGateModel
-import ParkGateProtocols
+@testable import ParkGateProtocols
 import Testing
 
 @Suite struct RoadsideDecoderTests {
@@ -17,6 +17,18 @@ import Testing
             let message = try RoadsideDecoder.decode(contentType: contentType, body: Array(body.utf8), endpoint: .token, strict: false)
             #expect(message["comKey"] == "4A8EE19823CF", "\(contentType ?? "sniffed")")
         }
+    }
+
+    /// Stored messages keep their content hashes: a resent copy must compare equal to the copy
+    /// stored by an earlier version, so the canonical form may not change.
+    @Test func contentHashFormIsStable() {
+        let fields = ["token": "T1", "comType": "102", "flowId": "10220240301000000001", "psCode": "P1", "psState": "1",
+                      "dataTime": "20240301083000", "devElec": "", "中文": "京A12345"]
+        let expected = fields.sorted { $0.key < $1.key }.filter { $0.key != "token" }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: "\n")
+        #expect(RoadsideGateway.canonical(fields) == Array(expected.utf8))
+        #expect(RoadsideGateway.canonical(["token": "x"]).isEmpty)
+        #expect(JSONText.hex([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
     }
 
     @Test func documentedVariantsAreNormalisedWithFindings() throws {

@@ -5,16 +5,23 @@ public enum RoadsideDecoder {
     public static func members(
         contentType: String?, body: [UInt8]
     ) throws(RoadsideError) -> [(key: String, value: JSONValue)] {
-        let encoding = WireBody.encoding(contentType: contentType, body: body)
-        let jdata: [UInt8]
+        try members(jdata: jdata(contentType: contentType, body: body))
+    }
+
+    /// The `jdata` parameter's bytes, decoded from the body's encoding.
+    public static func jdata(contentType: String?, body: [UInt8]) throws(RoadsideError) -> [UInt8] {
         do {
-            jdata = try WireBody.parameter("jdata", in: body, encoding: encoding)
+            return try WireBody.parameter("jdata", in: body, encoding: WireBody.encoding(contentType: contentType, body: body))
         } catch {
             switch error {
             case .missingParameter(let name): throw RoadsideError(.unparseable, "no \(name) parameter in the request body")
             case .badEncoding(let reason): throw RoadsideError(.unparseable, reason)
             }
         }
+    }
+
+    /// The members of the `jdata` object.
+    public static func members(jdata: [UInt8]) throws(RoadsideError) -> [(key: String, value: JSONValue)] {
         do {
             return try JSONObjectParser.parse(jdata)
         } catch {

@@ -54,7 +54,8 @@ public struct RoadsideGateway: Sendable {
     }
 
     private func process(_ endpoint: RoadsideEndpoint, contentType: String?, body: [UInt8], now: Date) async throws -> RoadsideReply {
-        let members = try RoadsideDecoder.members(contentType: contentType, body: body)
+        let jdata = try RoadsideDecoder.jdata(contentType: contentType, body: body)
+        let members = try RoadsideDecoder.members(jdata: jdata)
         // Strictness can be set per vendor, so find the vendor the message claims first.
         let claimed = members.first { $0.key.trimmedSpaces == "comType" }
         var vendorStrict = false
@@ -91,7 +92,7 @@ public struct RoadsideGateway: Sendable {
         guard credentials.admit(vendor: comType, limit: vendor.rateLimit) else {
             throw RoadsideError(.tooFrequent, "vendor \(comType) is over its limit of \(vendor.rateLimit) requests per second", flowId: flowId)
         }
-        let command = ingestCommand(message, body: body, contentType: contentType, now: now)
+        let command = ingestCommand(message, jdata: jdata, now: now)
         do {
             _ = try await writer.submit(command)
         } catch StoreError.overloaded {
@@ -124,15 +125,13 @@ public struct RoadsideGateway: Sendable {
         return RoadsideReply(code: .success, content: [("token", token.token), ("expire", String(expire))])
     }
 
-    func ingestCommand(_ message: RoadsideMessage, body: [UInt8], contentType: String?, now: Date) -> IngestCommand {
+    /// `jdata`: the message as sent (its `jdata` parameter), stored as the raw body.
+    func ingestCommand(_ message: RoadsideMessage, jdata: [UInt8], now: Date) -> IngestCommand {
         let comType = message["comType"]!
         let flowId = message["flowId"]!
         let endpoint = message.endpoint
-        let canonical = message.fields.sorted { $0.key < $1.key }.filter { $0.key != "token" }
-            .map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
-        let hash = JSONText.hex(SHA256.hash(data: Data(canonical.utf8)).prefix(16))
-        let jdata = (try? WireBody.parameter("jdata", in: body, encoding: WireBody.encoding(contentType: contentType, body: body)))
-            .map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: body, as: UTF8.self)
+        let hash = JSONText.hex(SHA256.hash(data: Self.canonical(message.fields)).prefix(16))
+        let jdata = String(decoding: jdata, as: UTF8.self)
         let raw = RawMessage(
             protocolName: Self.protocolName, sender: comType, interface: endpoint.path, messageId: flowId,
             contentHash: hash, body: jdata, receivedAt: now)
@@ -140,6 +139,20 @@ public struct RoadsideGateway: Sendable {
             Finding(protocolName: Self.protocolName, sender: comType, interface: endpoint.path, field: $0.field, rule: $0.rule, example: $0.example)
         }
         return IngestCommand(raw: raw, event: event(message, now: now), findings: findings)
+    }
+
+    /// What the content hash covers: the fields but the token, sorted by name, as
+    /// `name=value` lines (a repeat with a fresh token is the same message).
+    static func canonical(_ fields: [String: String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 2 })
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) where key != "token" {
+            if !bytes.isEmpty { bytes.append(UInt8(ascii: "\n")) }
+            bytes.append(contentsOf: key.utf8)
+            bytes.append(UInt8(ascii: "="))
+            bytes.append(contentsOf: value.utf8)
+        }
+        return bytes
     }
 
     func event(_ message: RoadsideMessage, now: Date) -> DetectionEvent {
