@@ -77,6 +77,13 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     var services: [any Service] = []
     if let postgres = platform.postgres { services.append(postgres) }
     if let sqlite = store.database as? SQLiteDatabase { services.append(SQLiteCheckpointService(database: sqlite)) }
+    if let postgres = store.database as? PostgresDatabase {
+        // Planner statistics for tables growing faster than autovacuum looks (see `refreshStatistics`).
+        services.append(PeriodicService(name: "postgres statistics", interval: 2, isReady: { ready.withLock { $0 } }, logger: logger) {
+            let analysed = try await postgres.refreshStatistics()
+            if !analysed.isEmpty { logger.debug("postgres statistics refreshed", metadata: ["tables": "\(analysed.joined(separator: ","))"]) }
+        })
+    }
     services.append(writer)
     services.append(parkingWriter)
     services.append(videoTouches)
