@@ -109,8 +109,14 @@ public final class PostgresDatabase: SQLDatabase, Service {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 var rows: [[SQLRow]] = []
-                for statement in reads {
-                    rows.append(try await Self.rows(try await connection.query(statement.postgresQuery, logger: logger)))
+                if reads.count > 1 {
+                    let combined = PostgresCombinedReads.statement(reads)
+                    rows = try PostgresCombinedReads.split(
+                        try await Self.rows(try await connection.query(combined.postgresQuery, logger: logger)), reads: reads.count)
+                } else {
+                    for statement in reads {
+                        rows.append(try await Self.rows(try await connection.query(statement.postgresQuery, logger: logger)))
+                    }
                 }
                 let (writes, result) = try plan(rows)
                 if writes.count <= Self.separateWrites {
