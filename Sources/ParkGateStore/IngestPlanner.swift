@@ -64,6 +64,10 @@ struct IngestPlanner {
     private var now = Date()
     /// Whether `commands` is kept (for `mergedStatements`; SQLite runs `statements` as they are).
     let merging: Bool
+    /// False once a message's statements depend on each other beyond their order in a
+    /// transaction (a superseded session must be closed before the new one opens: the open
+    /// sessions' unique index), so the batch may not go as one statement.
+    private var foldable = true
 
     init(ids: IDGenerator, state: IngestState, merging: Bool = true) {
         self.ids = ids
@@ -231,6 +235,7 @@ struct IngestPlanner {
             break
         case .open(let entryTime, let plate, let supersedes):
             if let supersedes {
+                foldable = false
                 statements.append(SQLStatement("UPDATE sessions SET status = 'superseded' WHERE id = ?", [.int(supersedes)]))
             }
             let id = ids.next(now: now)
@@ -268,7 +273,12 @@ struct IngestPlanner {
     /// inserts as multi-row statements (`SQLStatement.merged`), over runs of messages that upsert
     /// no row twice (one multi-row upsert may not touch a row twice); runs keep their order.
     var mergedStatements: [SQLStatement] {
-        SQLStatement.merged(commands.map { Array(statements[$0.statements]) }, keys: commands.map(\.keys))
+        let merged = SQLStatement.merged(commands.map { Array(statements[$0.statements]) }, keys: commands.map(\.keys))
+        // One run (no row upserted twice in the batch): the merged statements touch distinct
+        // rows, and may go as one statement when nothing in them reads another's rows.
+        let keys = commands.reduce(0) { $0 + $1.keys.count }
+        guard foldable, keys == Set(commands.flatMap(\.keys)).count, let folded = SQLStatement.folded(merged) else { return merged }
+        return [folded]
     }
 
     static func findingKey(_ finding: Finding) -> String {

@@ -103,11 +103,17 @@ public final class PostgresDatabase: SQLDatabase, Service {
         }
     }
 
+    /// Reads, then writes. At READ COMMITTED (PostgreSQL's default, which the store assumes)
+    /// every statement takes its own snapshot whether or not it is inside a transaction, so the
+    /// reads need none: they go first, as one statement (`PostgresCombinedReads`); a plan of one
+    /// statement (`SQLStatement.folded`) is atomic on its own, and only several statements get a
+    /// transaction. Round trips are what this saves: each costs the server and PostgreSQL about
+    /// 0.14 ms of CPU, and a batch's plain `BEGIN`, reads, writes and `COMMIT` were eight or more.
     public func readModifyWrite<T: Sendable>(
         reads: [SQLStatement], _ plan: @Sendable ([[SQLRow]]) throws -> (writes: [SQLStatement], result: T)
     ) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withConnection { connection in
                 var rows: [[SQLRow]] = []
                 if reads.count > 1 {
                     let combined = PostgresCombinedReads.statement(reads)
@@ -119,12 +125,21 @@ public final class PostgresDatabase: SQLDatabase, Service {
                     }
                 }
                 let (writes, result) = try plan(rows)
-                if writes.count <= Self.separateWrites {
-                    // Few (merged) statements: each with its parameters, no literal inlining, no PL/pgSQL.
-                    for statement in writes { try await connection.query(statement.postgresQuery, logger: logger) }
-                } else {
-                    // Many: one round trip for the whole batch's writes instead of one per statement.
-                    try await connection.query(PostgresQuery(unsafeSQL: SQLStatement.doBlock(writes)), logger: logger)
+                switch writes.count {
+                case 0:
+                    break
+                case 1:
+                    try await connection.query(writes[0].postgresQuery, logger: logger)
+                default:
+                    try await connection.withTransaction(logger: logger) { connection in
+                        if writes.count <= Self.separateWrites {
+                            // Few (merged) statements: each with its parameters, no literal inlining, no PL/pgSQL.
+                            for statement in writes { try await connection.query(statement.postgresQuery, logger: logger) }
+                        } else {
+                            // Many: one round trip for the whole batch's writes instead of one per statement.
+                            try await connection.query(PostgresQuery(unsafeSQL: SQLStatement.doBlock(writes)), logger: logger)
+                        }
+                    }
                 }
                 return result
             }

@@ -74,9 +74,11 @@ public protocol SQLDatabase: Sendable {
     func transaction(_ statements: [SQLStatement]) async throws -> [Int]
     /// Runs a query outside any write transaction.
     func query(_ statement: SQLStatement) async throws -> [SQLRow]
-    /// One transaction that reads, decides from what it read, and writes: `plan` gets the rows
-    /// of each read and returns the statements to run and the caller's result. Reads see the
-    /// transaction's own snapshot (and, in SQLite, the writer's warm page cache).
+    /// Reads, decides from what it read, and writes: `plan` gets the rows of each read and
+    /// returns the statements to run (atomically) and the caller's result. In SQLite all of it is
+    /// one transaction (the reads see the writer's warm page cache); in PostgreSQL, at READ
+    /// COMMITTED, the reads go before the write transaction (see `PostgresDatabase`). Either way
+    /// the caller must be the only writer of the rows it read (the batch writers are).
     func readModifyWrite<T: Sendable>(
         reads: [SQLStatement], _ plan: @Sendable ([[SQLRow]]) throws -> (writes: [SQLStatement], result: T)
     ) async throws -> T
@@ -195,6 +197,29 @@ extension SQLStatement {
             runKeys.formUnion(commandKeys)
         }
         return result + merged(run)
+    }
+
+    /// The statements as one PostgreSQL statement of data-modifying CTEs (`WITH w0 AS (…), w1 AS
+    /// (…) SELECT 1`), atomic on its own and one round trip; nil when that would not do what the
+    /// statements do one after another. All of a CTE's parts see the same snapshot and none sees
+    /// another's rows, so the caller must know that no two of them touch the same row (a single
+    /// run of `merged(_:keys:)`); this checks the rest: every one is an INSERT, UPDATE or DELETE
+    /// reading no other table (no subquery), and all their parameters fit one statement.
+    public static func folded(_ statements: [SQLStatement]) -> SQLStatement? {
+        guard statements.count > 1, statements.reduce(0, { $0 + $1.binds.count }) <= 60_000 else { return nil }
+        var sql = "WITH "
+        var binds: [SQLValue] = []
+        for (index, statement) in statements.enumerated() {
+            let text = statement.sql
+            guard text.hasPrefix("INSERT ") || text.hasPrefix("UPDATE ") || text.hasPrefix("DELETE "), !text.contains("SELECT"),
+                !text.contains("RETURNING")
+            else { return nil }
+            if index > 0 { sql += ",\n" }
+            sql += "w\(index) AS (\(text))"
+            binds += statement.binds
+        }
+        sql += "\nSELECT 1"
+        return SQLStatement(sql, binds)
     }
 
     /// `INSERT … VALUES (row) rest` split around its one row, when the row has no parentheses inside.

@@ -27,4 +27,20 @@ import Testing
         #expect(merged.count == 2 && merged.allSatisfy { $0.sql == call })
         #expect(SQLStatement.merged([]).isEmpty)
     }
+
+    @Test func independentWritesFoldIntoOneStatement() {
+        let insert = SQLStatement("INSERT INTO t (a) VALUES (?), (?)", [.int(1), .int(2)])
+        let update = SQLStatement("UPDATE u SET n = ? WHERE id = ?", [.int(3), .int(4)])
+        let folded = SQLStatement.folded([insert, update])
+        #expect(folded?.sql == "WITH w0 AS (INSERT INTO t (a) VALUES (?), (?)),\nw1 AS (UPDATE u SET n = ? WHERE id = ?)\nSELECT 1")
+        #expect(folded?.binds == [.int(1), .int(2), .int(3), .int(4)])
+        // Not when a part reads a table (it would not see its siblings' rows), returns rows, or is alone.
+        #expect(SQLStatement.folded([insert, SQLStatement("INSERT INTO a (x) VALUES ((SELECT max(id) FROM t))", [])]) == nil)
+        #expect(SQLStatement.folded([insert, SQLStatement("DELETE FROM t WHERE a = ? RETURNING a", [.int(1)])]) == nil)
+        #expect(SQLStatement.folded([SQLStatement("SELECT 1", []), insert]) == nil)
+        #expect(SQLStatement.folded([insert]) == nil)
+        // PostgreSQL takes at most 65,535 parameters in a statement.
+        let wide = SQLStatement("INSERT INTO t (a) VALUES (?)", Array(repeating: .int(0), count: 40_000))
+        #expect(SQLStatement.folded([wide, wide]) == nil)
+    }
 }

@@ -91,6 +91,31 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// Batches of distinct berths go to PostgreSQL as one statement (`SQLStatement.folded`);
+    /// one with a superseded session may not (the open sessions' unique index needs the old one
+    /// closed first). Both must end as they would one message at a time.
+    @Test(arguments: Backend.available)
+    func batchesOfDistinctBerthsAndASupersededSession(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let entries = (1...8).map { Self.command("N\($0)", kind: .passage(entering: true), ps: "P\($0)", plate: "京A0000\($0)", dev: "D\($0)") }
+            #expect(try await store.ingest(entries).allSatisfy { if case .stored = $0 { true } else { false } })
+            // Another vehicle on P1 (its exit unseen) and exits on P2…P8, one batch.
+            let next = [Self.command("M1", kind: .passage(entering: true), ps: "P1", plate: "京B99999", at: 60, dev: "D1")]
+                + (2...8).map { Self.command("X\($0)", kind: .passage(entering: false), ps: "P\($0)", plate: "京A0000\($0)", at: 120, dev: "D\($0)") }
+            #expect(try await store.ingest(next).allSatisfy { if case .stored = $0 { true } else { false } })
+            let sessions = try await store.sessions(SessionQuery()).items
+            #expect(sessions.count == 9)
+            #expect(sessions.filter { $0.status == "superseded" }.map(\.plate) == ["京A00001"])
+            #expect(sessions.filter { $0.status == "open" }.map(\.plate) == ["京B99999"])
+            #expect(sessions.filter { $0.status == "closed" }.allSatisfy { $0.durationSeconds == 120 })
+            let devices = try await store.devices(DeviceQuery())
+            #expect(devices.count == 8 && devices.allSatisfy { $0.messages == 2 })
+            let berths = try await store.berths(BerthQuery(parkCode: "PK"))
+            #expect(berths.filter(\.occupied).map(\.psCode) == ["P1"])
+            #expect(try await store.events(EventQuery()).items.count == 16)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func exitCarryingInTimeWithoutEntryRecordsClosedSession(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
