@@ -284,6 +284,17 @@ extension Backend: CustomTestStringConvertible {
             #expect(event.psCode == nasty && event.plate == nasty && event.devCode == nasty)
             #expect(try await store.devices(DeviceQuery()).first?.devCode == nasty)
             #expect(try await store.berths(BerthQuery()).first?.psCode == nasty)
+            // In a batch (PostgreSQL: one array parameter per column, in PostgreSQL's array text).
+            let texts = [nasty, "{a,b}", "\"quoted\"", "back\\slash\\", "NULL", "", " spaced ", "comma, and }", "line\nbreak", "😀 emoji"]
+            let batch = texts.enumerated().map { index, text in
+                Self.command("B\(index)", kind: .passage(entering: true), ps: "Q\(index)", plate: text, dev: text.isEmpty ? "E" : text + "D")
+            }
+            #expect(try await store.ingest(batch).allSatisfy { if case .stored = $0 { true } else { false } })
+            for (index, text) in texts.enumerated() {
+                let stored = try await store.events(EventQuery(flowId: "B\(index)")).items
+                #expect(stored.map(\.plate) == [text], "\(text)")
+                #expect(stored.map(\.devCode) == [text.isEmpty ? "E" : text + "D"])
+            }
         }
     }
 
