@@ -110,7 +110,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ParkGateCeiling",
-            dependencies: ["ParkGateProtocols", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["ParkGateModel", "ParkGateProtocols", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/Ceiling",
             swiftSettings: swiftSettings
         ),
@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParkGateProtocolsTests",
-            dependencies: ["ParkGateProtocols", "ParkGateTestSupport"],
+            dependencies: ["ParkGateModel", "ParkGateProtocols", "ParkGateTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

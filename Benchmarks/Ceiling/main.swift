@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ParkGateModel
 import ParkGateProtocols
 
 // The benchmark's ceiling: bare Hummingbird POST routes that read the same bodies, decode the

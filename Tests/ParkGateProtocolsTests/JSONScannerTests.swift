@@ -1,4 +1,5 @@
 import Foundation
+import ParkGateModel
 import ParkGateProtocols
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import ParkGateModel
 
 /// Extracting one named parameter from an HTTP body in the encodings the documents use:
 /// `application/x-www-form-urlencoded`, `multipart/form-data`, or the JSON object itself.
@@ -79,14 +80,7 @@ public enum WireBody {
         return out
     }
 
-    static func hex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 48...57: byte - 48
-        case 65...70: byte - 55
-        case 97...102: byte - 87
-        default: nil
-        }
-    }
+    static func hex(_ byte: UInt8) -> UInt8? { JSONText.hexValue(byte) }
 
     /// A `key=value` parameter of a header such as `Content-Type` or `Content-Disposition`.
     static func parameter(_ key: String, inHeader header: String) -> String? {

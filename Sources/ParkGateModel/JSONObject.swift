@@ -276,7 +276,7 @@ struct JSONScanner {
         guard index + 4 <= bytes.count else { throw .syntax(index) }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let digit = WireBody.hex(bytes[index]) else { throw .syntax(index) }
+            guard let digit = JSONText.hexValue(bytes[index]) else { throw .syntax(index) }
             value = value << 4 | UInt32(digit)
             index += 1
         }
