@@ -8,10 +8,7 @@ import Testing
 @Suite struct PostgresCombinedReadsTests {
     @Test func combinedReadsReturnWhatEachReadReturnsAlone() async throws {
         guard Backend.available.contains(.postgres) else { return }
-        let database = try PostgresDatabase(url: try await TestDatabases.freshPostgresDatabase(), logger: TestDatabases.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await database.run() }
-            defer { group.cancelAll() }
+        try await TestDatabases.withPostgres { database in
             let texts = ["plain", "quote \" and \\ backslash", "line\nbreak\ttab", "京A12345 😀", "", "ctrl \u{1} \u{1F}", "'single'"]
             _ = try await database.transaction(
                 [SQLStatement("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, ms BIGINT, ratio DOUBLE PRECISION, note TEXT)", [])]

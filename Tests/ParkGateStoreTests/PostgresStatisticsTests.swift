@@ -9,10 +9,7 @@ import Testing
 @Suite struct PostgresStatisticsTests {
     @Test func growingTablesAreAnalysedOnceTheyDouble() async throws {
         guard Backend.available.contains(.postgres) else { return }
-        let database = try PostgresDatabase(url: try await TestDatabases.freshPostgresDatabase(), logger: TestDatabases.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await database.run() }
-            defer { group.cancelAll() }
+        try await TestDatabases.withPostgres { database in
             let store = SQLStore(database: database, logger: TestDatabases.logger)
             try await store.migrate()
             // 1,500 berths, devices and messages.

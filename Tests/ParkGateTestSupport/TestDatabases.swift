@@ -49,14 +49,21 @@ public enum TestDatabases {
             try await store.migrate()
             return try await body(store)
         case .postgres:
-            let database = try PostgresDatabase(url: try await freshPostgresDatabase(), logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await database.run() }
-                defer { group.cancelAll() }
+            return try await withPostgres { database in
                 let store = SQLStore(database: database, logger: logger)
                 try await store.migrate()
                 return try await body(store)
             }
+        }
+    }
+
+    /// A fresh, empty (not migrated) PostgreSQL database, its client running, for `body`.
+    public static func withPostgres<T: Sendable>(_ body: @Sendable (PostgresDatabase) async throws -> T) async throws -> T {
+        let database = try PostgresDatabase(url: try await freshPostgresDatabase(), logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.run() }
+            defer { group.cancelAll() }
+            return try await body(database)
         }
     }
 
