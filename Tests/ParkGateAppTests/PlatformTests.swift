@@ -65,10 +65,19 @@ import Testing
             #expect(offline.count == 1)
             #expect(try await server.items("/api/v1/devices?online=false").count == 1)
             let raised = try #require(offline.first?["id"] as? Int)
+            let sent = ContinuousClock.now
             #expect(try await server.post("msensor", Messages.json(Messages.msensor(sensor, ps: "Q1", state: "0"))).code == "100")
             // (A busy machine may let the sweep find it silent again later; this alarm is cleared all the same.)
             #expect(try await server.items("/api/v1/alarms?kind=device-offline&status=cleared").contains { $0["id"] as? Int == raised })
-            #expect(try await server.items("/api/v1/devices?online=true").count == 1, "just heard from: online for the next 4 s")
+            let online = try await server.items("/api/v1/devices?online=true").count
+            if ContinuousClock.now - sent < .seconds(4) {
+                #expect(online == 1, "just heard from: online for the next 4 s")
+            } else {
+                // Silent for longer than devices.silence by the time of the read (a loaded machine):
+                // online still, or marked offline again with an alarm of its own.
+                let again = try await server.items("/api/v1/alarms?kind=device-offline&status=open")
+                #expect(online == 1 || again.contains { $0["id"] as? Int != raised }, "silent again: a new alarm")
+            }
         }
     }
 
