@@ -7,10 +7,11 @@
 #   swift build -c release --product parkgate           # after it
 #   Benchmarks/compare.sh /tmp/parkgate-before .build/release/parkgate
 #   DATABASE=postgres ROUNDS=3 CONNS="16 64" Benchmarks/compare.sh A B
+#   WORKLOAD=cpmi DATABASE=postgres Benchmarks/compare.sh A B    T/CPMI entries and exits instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before=$1 after=$2
-scripts/ensure-packages wrk curl postgresql
+scripts/ensure-packages wrk curl postgresql python3
 duration=${DURATION:-8}
 conns=${CONNS:-64}
 rounds=${ROUNDS:-2}
@@ -18,9 +19,15 @@ port=18490
 # shellcheck source=Benchmarks/lib.sh
 source Benchmarks/lib.sh
 bench_workdir compare
+workload=${WORKLOAD:-msensor}
+if [ "$workload" = cpmi ]; then
+  # shellcheck source=Benchmarks/cpmi-lib.sh
+  source Benchmarks/cpmi-lib.sh
+  export SCRIPT=Benchmarks/cpmi.lua TARGET=/cpmi
+fi
 pg_url=""
 [ "${DATABASE:-sqlite}" = postgres ] && pg_url=$(taskset -c 0 scripts/throwaway-postgres start "$work/pg")
-echo "compare: $before (A) against $after (B), ${DATABASE:-sqlite}, ${duration}s per run, $rounds rounds"
+echo "compare: $before (A) against $after (B), $workload, ${DATABASE:-sqlite}, ${duration}s per run, $rounds rounds"
 header
 n=0
 for _ in $(seq 1 "$rounds"); do
@@ -32,14 +39,20 @@ for _ in $(seq 1 "$rounds"); do
       psql "$pg_url" -qc "CREATE DATABASE compare$n" >/dev/null
       database="${pg_url%/postgres}/compare$n"
     fi
-    dir="$work/data-$n"
-    "$bin" vendor add --data-dir "$dir" ${database:+--database "$database"} --code 102 --key BENCHKEY >/dev/null
-    taskset -c 0 "$bin" serve --data-dir "$dir" ${database:+--database "$database"} --http-port "$port" --log-level error &
-    server=$!; pids+=("$server"); wait_health
-    TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
-      "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
+    if [ "$workload" = cpmi ]; then
+      cpmi_start "$bin" "$database"
+    else
+      dir="$work/data-$n"
+      "$bin" vendor add --data-dir "$dir" ${database:+--database "$database"} --code 102 --key BENCHKEY >/dev/null
+      taskset -c 0 "$bin" serve --data-dir "$dir" ${database:+--database "$database"} --http-port "$port" --log-level error &
+      server=$!; pids+=("$server"); wait_health
+      TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
+        "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
+    fi
     export TOKEN
     for c in $conns; do
+      # Fresh T/CPMI bodies per run: every oprNum new, every exit naming an entry of its own run.
+      [ "$workload" = cpmi ] && BODIES=$(cpmi_bodies "$TOKEN" "$label$n-$c") && export BODIES
       # shellcheck disable=SC2046
       measure "$label" "$c" 1 "$server" $([ -n "$pg_url" ] && postgres_pids)
     done
