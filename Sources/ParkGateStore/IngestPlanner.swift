@@ -69,7 +69,7 @@ struct IngestPlanner {
     /// sessions' unique index), so the batch may not go as one statement.
     private var foldable = true
 
-    init(ids: IDGenerator, state: IngestState, merging: Bool = true) {
+    init(ids: IDGenerator, state: IngestState, merging: Bool) {
         self.ids = ids
         self.state = state
         self.merging = merging

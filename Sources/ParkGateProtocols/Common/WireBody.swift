@@ -67,7 +67,7 @@ public enum WireBody {
             if byte == UInt8(ascii: "+") {
                 out.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.endIndex, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) else {
+                guard index + 2 < bytes.endIndex, let high = JSONText.hexValue(bytes[index + 1]), let low = JSONText.hexValue(bytes[index + 2]) else {
                     throw .badEncoding("bad percent escape in form body")
                 }
                 out.append(high << 4 | low)
@@ -79,8 +79,6 @@ public enum WireBody {
         }
         return out
     }
-
-    static func hex(_ byte: UInt8) -> UInt8? { JSONText.hexValue(byte) }
 
     /// A `key=value` parameter of a header such as `Content-Type` or `Content-Disposition`.
     static func parameter(_ key: String, inHeader header: String) -> String? {
