@@ -124,6 +124,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
         services: services,
         logger: logger)
     app.beforeServerStarts {
+        if let postgres = platform.postgres { await postgres.untilRunning() }
         try await platform.prepare()
         ready.withLock { $0 = true }
         logger.info("ParkGate ready", metadata: [

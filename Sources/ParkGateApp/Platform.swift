@@ -35,6 +35,7 @@ public struct Platform: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await postgres.run() }
             defer { group.cancelAll() }
+            await postgres.untilRunning()
             try await prepare()
             return try await body(store)
         }

@@ -59,7 +59,12 @@ public enum TestDatabases {
 
     /// A fresh, empty (not migrated) PostgreSQL database, its client running, for `body`.
     public static func withPostgres<T: Sendable>(_ body: @Sendable (PostgresDatabase) async throws -> T) async throws -> T {
-        let database = try PostgresDatabase(url: try await freshPostgresDatabase(), logger: logger)
+        try await withDatabase(url: try await freshPostgresDatabase(), body)
+    }
+
+    /// The PostgreSQL database at `url`, its client running, for `body`.
+    public static func withDatabase<T: Sendable>(url: String, _ body: @Sendable (PostgresDatabase) async throws -> T) async throws -> T {
+        let database = try PostgresDatabase(url: url, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await database.run() }
             defer { group.cancelAll() }

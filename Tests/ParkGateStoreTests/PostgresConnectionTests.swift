@@ -1,0 +1,73 @@
+import Foundation
+import ParkGateModel
+import ParkGateStore
+import ParkGateTestSupport
+import Testing
+
+/// How the store reaches PostgreSQL: TCP, or the server's Unix-domain socket named the way libpq
+/// names it; and batches whose statements run on the connection's own event loop.
+@Suite struct PostgresConnectionTests {
+    @Test func aSocketDirectoryAsHostConnectsOverTheUnixSocket() async throws {
+        guard Backend.available.contains(.postgres) else { return }
+        let tcp = try await TestDatabases.freshPostgresDatabase()
+        var components = URLComponents(string: tcp)!
+        let name = String(components.path.dropFirst()), port = components.port ?? 5432
+        // Where the test cluster keeps its socket (none when it is on another machine).
+        let directories = try await TestDatabases.withDatabase(url: tcp) { database in
+            try await database.query("SELECT current_setting('unix_socket_directories') AS d").first?.text("d") ?? ""
+        }
+        guard let directory = directories.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+            .first(where: { FileManager.default.fileExists(atPath: $0 + "/.s.PGSQL.\(port)") })
+        else { return }
+        components.host = nil
+        let forms = [
+            "postgres://\(components.user ?? "postgres")@:\(port)/\(name)?host=\(directory)",
+            "postgresql://\(components.user ?? "postgres")@\(directory.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!):\(port)/\(name)",
+        ]
+        for url in forms {
+            let (peer, database) = try await TestDatabases.withDatabase(url: url) { database in
+                let row = try await database.query(
+                    "SELECT COALESCE(host(client_addr), 'socket') AS peer, current_database() AS db FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+                ).first
+                return (row?.text("peer"), row?.text("db"))
+            }
+            #expect(peer == "socket", "\(url)")
+            #expect(database == name, "\(url)")
+        }
+        #expect(throws: StoreError.self) { try PostgresDatabase(url: "postgres:///\(name)", logger: TestDatabases.logger) }
+    }
+
+    /// Reads, plan and writes of one batch run on the connection's event loop (a task executor);
+    /// concurrent batches on several connections and a failing one behave as before.
+    @Test func concurrentBatchesOnTheConnectionLoops() async throws {
+        guard Backend.available.contains(.postgres) else { return }
+        try await TestDatabases.withPostgres { database in
+            _ = try await database.transaction([SQLStatement("CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT NOT NULL)", [])])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        for step in 0..<25 {
+                            let key = Int64(worker * 1_000 + step)
+                            let seen: Int = try await database.readModifyWrite(
+                                reads: [SQLStatement("SELECT count(*) AS n FROM t WHERE k = ?", [.int(key)]), SQLStatement("SELECT 1 AS one", [])]
+                            ) { rows in
+                                ([SQLStatement("INSERT INTO t (k, v) VALUES (?, ?)", [.int(key), .text("w\(worker)")]),
+                                  SQLStatement("UPDATE t SET v = v || '!' WHERE k = ?", [.int(key)])], Int(rows[0].first?.int("n") ?? -1))
+                            }
+                            #expect(seen == 0)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await database.query("SELECT count(*) AS n FROM t WHERE v LIKE '%!'").first?.int("n") == 200)
+            // A conflict inside the transaction rolls the whole batch back and surfaces as one.
+            await #expect(throws: StoreError.self) {
+                _ = try await database.transaction([
+                    SQLStatement("INSERT INTO t (k, v) VALUES (-1, 'x')", []), SQLStatement("INSERT INTO t (k, v) VALUES (0, 'dup')", []),
+                ])
+            }
+            #expect(try await database.query("SELECT count(*) AS n FROM t WHERE k = -1").first?.int("n") == 0)
+        }
+    }
+}
