@@ -170,9 +170,11 @@ public struct RawMessageRow: Sendable, Encodable, Hashable {
     public var protocolName, sender, interface, messageId, body: String
     public var receivedAt: Date
     public var findings: String?
+    /// The answer ParkGate sent, where the protocol replays it (T/CPMI).
+    public var answer: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, sender, interface, messageId, body, receivedAt, findings
+        case id, sender, interface, messageId, body, receivedAt, findings, answer
         case protocolName = "protocol"
     }
 }

@@ -273,11 +273,15 @@ struct ParkingPlanner {
         let now = command.now
         if let request {
             // B.2.3.6: at most 5 repeats of one request within an hour.
-            let first = request.date("first_ms") ?? now, repeats = request.int("repeats") ?? 0
+            // The hour starts with the request itself, and again with the first repeat after it.
+            let first = request.date("first_ms") ?? request.date("received_ms") ?? now, repeats = request.int("repeats") ?? 0
             let windowOpen = now.timeIntervalSince(first) < 3600
             let bump = SQLStatement(
-                "UPDATE cpmi_requests SET repeats = ?, last_ms = ?, first_ms = ? WHERE park_code = ? AND opr_num = ?",
-                [.int(windowOpen ? repeats + 1 : 1), SQLValue(now), SQLValue(windowOpen ? first : now), .text(command.parkCode), .text(command.oprNum)])
+                """
+                INSERT INTO cpmi_repeats (park_code, opr_num, repeats, first_ms, last_ms) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (park_code, opr_num) DO UPDATE SET repeats = excluded.repeats, first_ms = excluded.first_ms, last_ms = excluded.last_ms
+                """,
+                [.text(command.parkCode), .text(command.oprNum), .int(windowOpen ? repeats + 1 : 1), SQLValue(windowOpen ? first : now), SQLValue(now)])
             if windowOpen && repeats + 1 > Int64(command.repeatLimit) { return ([bump], .tooManyRepeats) }
             return ([bump], .replayed(answer: request.text("answer") ?? ""))
         }
@@ -289,16 +293,14 @@ struct ParkingPlanner {
         var writes = [
             SQLStatement(
                 """
-                INSERT INTO raw_messages (id, protocol, sender, interface, message_id, content_hash, body, received_ms, findings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO raw_messages (id, protocol, sender, interface, message_id, content_hash, body, received_ms, findings, answer)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.int(ids.next(now: now)), .text(command.raw.protocolName), .text(command.raw.sender), .text(command.raw.interface),
                  .text(command.raw.messageId), .text(command.raw.contentHash), .text(command.raw.body), SQLValue(command.raw.receivedAt),
                  SQLValue(command.findings.isEmpty ? nil : "[" + command.findings.map {
-                     JSONText.object([("field", $0.field), ("rule", $0.rule), ("example", $0.example)]) }.joined(separator: ",") + "]")]),
-            SQLStatement(
-                "INSERT INTO cpmi_requests (park_code, opr_num, code, answer, repeats, first_ms, last_ms) VALUES (?, ?, ?, ?, 0, ?, ?)",
-                [.text(command.parkCode), .text(command.oprNum), .text(command.code), .text(answer), SQLValue(now), SQLValue(now)]),
+                     JSONText.object([("field", $0.field), ("rule", $0.rule), ("example", $0.example)]) }.joined(separator: ",") + "]"),
+                 .text(answer)]),
         ]
         writes += statements(record: record)
         writes += command.findings.map { IngestPlanner.findingStatement($0, at: now) }
@@ -564,7 +566,14 @@ struct BatchReads {
         for park in parks {
             let mine = commands.filter { $0.parkCode == park }
             let requests = statements.count
-            statements.append(Self.select("SELECT * FROM cpmi_requests WHERE park_code = ? AND opr_num", park, mine.map(\.oprNum)))
+            // The stored answer of an oprNum is its raw message's (the raw_messages_key index
+            // leads with message_id), with its repeats if it was repeated before.
+            statements.append(Self.select(
+                """
+                SELECT m.message_id AS opr_num, m.answer, m.received_ms, r.repeats, r.first_ms
+                FROM raw_messages m LEFT JOIN cpmi_repeats r ON r.park_code = m.sender AND r.opr_num = m.message_id
+                WHERE m.sender = ? AND m.protocol = 'cpmi' AND m.answer IS NOT NULL AND m.message_id
+                """, park, mine.map(\.oprNum)))
             // Only what the rules and the statements consult: an entry upserts its record without
             // looking at it, and only an e-invoice (31) asks whether its record has an invoice.
             let codes = Array(Set(mine.filter { Self.readsRecord($0.report) }.compactMap(\.recordCode)))

@@ -196,7 +196,7 @@ extension SQLStore {
         return RawMessageRow(
             id: id, protocolName: row.text("protocol") ?? "", sender: row.text("sender") ?? "",
             interface: row.text("interface") ?? "", messageId: row.text("message_id") ?? "", body: row.text("body") ?? "",
-            receivedAt: row.date("received_ms") ?? .distantPast, findings: row.text("findings"))
+            receivedAt: row.date("received_ms") ?? .distantPast, findings: row.text("findings"), answer: row.text("answer"))
     }
 
     public func counts() async throws -> StoreCounts {

@@ -465,5 +465,25 @@ public enum Schema {
                 "CREATE INDEX events_passage_link ON events (vendor, link_key) WHERE kind IN ('entry', 'exit')",
             ]
         },
+        Migration(name: "0023-cpmi-answers") { _ in
+            [
+                // A T/CPMI request's answer is kept with its raw message (which already holds the
+                // park, oprNum, code and time): one row per request instead of two. Only repeats
+                // (B.2.3.6) need rows of their own, and only once an oprNum is repeated.
+                "ALTER TABLE raw_messages ADD COLUMN answer TEXT",
+                """
+                CREATE TABLE cpmi_repeats (
+                    park_code TEXT NOT NULL, opr_num TEXT NOT NULL, repeats BIGINT NOT NULL, first_ms BIGINT NOT NULL,
+                    last_ms BIGINT NOT NULL, PRIMARY KEY (park_code, opr_num))
+                """,
+                """
+                UPDATE raw_messages SET answer = (
+                    SELECT q.answer FROM cpmi_requests q WHERE q.park_code = raw_messages.sender AND q.opr_num = raw_messages.message_id)
+                WHERE protocol = 'cpmi'
+                """,
+                "INSERT INTO cpmi_repeats (park_code, opr_num, repeats, first_ms, last_ms) SELECT park_code, opr_num, repeats, first_ms, last_ms FROM cpmi_requests WHERE repeats > 0",
+                "DROP TABLE cpmi_requests",
+            ]
+        },
     ]
 }

@@ -252,6 +252,51 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// Answers stored before migration 0023 (in `cpmi_requests`) move to their raw messages:
+    /// a repeat still gets its first answer, and the repeats counted so far still count.
+    @Test(arguments: Backend.available)
+    func cpmiAnswersOfTheOldSchemaStillReplay(backend: Backend) async throws {
+        try await TestDatabases.withUnmigrated(backend) { database in
+            try await database.migrate(Array(Schema.migrations.prefix { $0.name != "0023-cpmi-answers" }))
+            let store = SQLStore(database: database, logger: TestDatabases.logger)
+            try await store.savePark(ParkRecord(
+                code: "P1", name: "一号", totalSpaces: 10, account: "lot", passwordHash: "x", secret: nil, signatureOn: false,
+                createdAt: Self.base, updatedAt: Self.base))
+            let ms = Int64(Self.base.timeIntervalSince1970 * 1000)
+            try await database.transaction([
+                SQLStatement(
+                    """
+                    INSERT INTO raw_messages (id, protocol, sender, interface, message_id, content_hash, body, received_ms)
+                    VALUES (1, 'cpmi', 'P1', '8', 'H1', 'h1', '{}', ?), (2, 'cpmi', 'P1', '8', 'H2', 'h2', '{}', ?)
+                    """, [.int(ms), .int(ms)]),
+                SQLStatement(
+                    """
+                    INSERT INTO cpmi_requests (park_code, opr_num, code, answer, repeats, first_ms, last_ms)
+                    VALUES ('P1', 'H1', '8', 'first answer of H1', 4, ?, ?), ('P1', 'H2', '8', 'first answer of H2', 0, ?, ?)
+                    """, [.int(ms), .int(ms + 60_000), .int(ms), .int(ms)]),
+            ])
+            try await store.migrate()
+            func heartbeat(_ opr: String, after seconds: Double) -> ParkingCommand {
+                ParkingCommand(
+                    parkCode: "P1", oprNum: opr, code: "8", report: .heartbeat,
+                    raw: RawMessage(protocolName: "cpmi", sender: "P1", interface: "8", messageId: opr, contentHash: "h", body: "{}",
+                                    receivedAt: Self.base.addingTimeInterval(seconds)),
+                    now: Self.base.addingTimeInterval(seconds)) { "a new answer" }
+            }
+            // H1 was repeated 4 times within the hour: the fifth repeat is answered, the sixth is not.
+            #expect(try await store.recordParking(heartbeat("H1", after: 120)) == .replayed(answer: "first answer of H1"))
+            #expect(try await store.recordParking(heartbeat("H1", after: 130)) == .tooManyRepeats)
+            #expect(try await store.recordParking(heartbeat("H2", after: 140)) == .replayed(answer: "first answer of H2"))
+            #expect(try await store.rawMessage(id: 2)?.answer == "first answer of H2")
+            // A new request is stored with its answer; nothing else was.
+            #expect(try await store.recordParking(heartbeat("H3", after: 150)) == .accepted(answer: "a new answer"))
+            #expect(try await store.recordParking(heartbeat("H3", after: 160)) == .replayed(answer: "a new answer"))
+            #expect(try await store.counts().rawMessages == 3)
+            // An hour after the first repeat, the count starts again.
+            #expect(try await store.recordParking(heartbeat("H1", after: 3_700)) == .replayed(answer: "first answer of H1"))
+        }
+    }
+
     @Test(arguments: Backend.available)
     func eventPagingAndFilters(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in

@@ -57,6 +57,18 @@ public enum TestDatabases {
         }
     }
 
+    /// A fresh database of the given kind, not migrated (for tests of the migrations themselves).
+    public static func withUnmigrated<T: Sendable>(_ backend: Backend, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite:
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            return try await body(try SQLiteDatabase(path: directory.appendingPathComponent("test.sqlite").path))
+        case .postgres:
+            return try await withPostgres { try await body($0) }
+        }
+    }
+
     /// A fresh, empty (not migrated) PostgreSQL database, its client running, for `body`.
     public static func withPostgres<T: Sendable>(_ body: @Sendable (PostgresDatabase) async throws -> T) async throws -> T {
         try await withDatabase(url: try await freshPostgresDatabase(), body)
