@@ -60,7 +60,10 @@ import Testing
             }
             let lots = (1...2).map { ParkingLotSimulator.Lot(account: "simlot\($0)", password: "sim", secret: "S", parkCode: String(format: "SIM%03d", $0), total: 20) }
             let report = try await ParkingLotSimulator(
-                target: "http://127.0.0.1:\(server.port)", lots: lots, rate: 60, duration: 1.5, heartbeatInterval: 0.5).run()
+                // Long enough for exits on a loaded machine: a car leaves only once its entry was
+                // acknowledged, and the lot picks leaving cars at random (one run of the whole
+                // suite saw 1.5 s pass with no exit at all).
+                target: "http://127.0.0.1:\(server.port)", lots: lots, rate: 60, duration: 3, heartbeatInterval: 0.5).run()
             #expect(report.acknowledged == report.sent && report.sent > 90, "\(report)")
             #expect((report.byInterface["2"] ?? 0) > 0 && (report.byInterface["4"] ?? 0) > 0 && (report.byInterface["5"] ?? 0) > 0)
             let records = try await server.items("/api/v1/parking-records?limit=1000")
