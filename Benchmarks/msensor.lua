@@ -18,8 +18,11 @@ function request()
   counter = counter + 1
   local flow = string.format("1023%02d%02d%012d", run, id, counter)
   local ps = (id * 100000 + counter) % 2000
+  -- Each berth alternates between visits (occupied, vacant, occupied …): every occupied report
+  -- opens a parking session and the next one closes it, as a geomagnetic sensor reports changes.
+  local state = math.floor((id * 100000 + counter) / 2000) % 2
   local body = 'jdata={"token":"' .. token .. '","comType":"102","flowId":"' .. flow ..
-    '","parkCode":"BENCH","devCode":"D' .. ps .. '","psCode":"P' .. ps .. '","psState":"' .. (counter % 2) ..
+    '","parkCode":"BENCH","devCode":"D' .. ps .. '","psCode":"P' .. ps .. '","psState":"' .. state ..
     '","devElec":"80","dataTime":"20240301083000"}'
   return wrk.format("POST", "/park/msensor", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
 end

@@ -11,8 +11,9 @@ let messages = Int(CommandLine.arguments.dropFirst().first ?? "20000") ?? 20000
 let batchSize = Int(CommandLine.arguments.dropFirst(2).first ?? "16") ?? 16
 
 func body(_ index: Int) -> [UInt8] {
+    // 2,000 berths, each alternating occupied / vacant between its visits (a session opened, then closed).
     let ps = index % 2000
-    let json = #"{"token":"0123456789ABCDEF0123456789ABCDEF","comType":"102","flowId":"1023\#(String(format: "%016d", index))","parkCode":"BENCH","devCode":"D\#(ps)","psCode":"P\#(ps)","psState":"\#(index % 2)","devElec":"80","dataTime":"20240301083000"}"#
+    let json = #"{"token":"0123456789ABCDEF0123456789ABCDEF","comType":"102","flowId":"1023\#(String(format: "%016d", index))","parkCode":"BENCH","devCode":"D\#(ps)","psCode":"P\#(ps)","psState":"\#((index / 2000) % 2)","devElec":"80","dataTime":"20240301083000"}"#
     return Array(("jdata=" + json).utf8)
 }
 
