@@ -176,15 +176,15 @@ public final class PostgresDatabase: SQLDatabase, Service {
                 case 0:
                     break
                 case 1:
-                    try await connection.query(writes[0].postgresQuery, logger: logger)
+                    try await Self.execute(writes[0].postgresQuery, on: connection, logger: logger)
                 default:
                     try await connection.withTransaction(logger: logger) { connection in
                         if writes.count <= Self.separateWrites {
                             // Few (merged) statements: each with its parameters, no literal inlining, no PL/pgSQL.
-                            for statement in writes { try await connection.query(statement.postgresQuery, logger: logger) }
+                            for statement in writes { try await Self.execute(statement.postgresQuery, on: connection, logger: logger) }
                         } else {
                             // Many: one round trip for the whole batch's writes instead of one per statement.
-                            try await connection.query(PostgresQuery(unsafeSQL: SQLStatement.doBlock(writes)), logger: logger)
+                            try await Self.execute(PostgresQuery(unsafeSQL: SQLStatement.doBlock(writes)), on: connection, logger: logger)
                         }
                     }
                 }
@@ -193,6 +193,14 @@ public final class PostgresDatabase: SQLDatabase, Service {
         } catch {
             throw Self.storeError(error)
         }
+    }
+
+    /// Runs a statement to its end. PostgresNIO's `query` returns as soon as a statement that
+    /// yields rows has described them, before it has run: an error during execution (a unique
+    /// violation in a folded CTE statement, whose `SELECT 1` yields a row) reaches only whoever
+    /// reads the rows. Unread, the batch would have been answered as stored when it was not.
+    static func execute(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws {
+        for try await _ in try await connection.query(query, logger: logger) {}
     }
 
     /// Up to this many writes go as separate statements; more go as one `DO` block.

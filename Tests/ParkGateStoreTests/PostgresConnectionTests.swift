@@ -70,4 +70,24 @@ import Testing
             #expect(try await database.query("SELECT count(*) AS n FROM t WHERE k = -1").first?.int("n") == 0)
         }
     }
+
+    /// A write that fails while it runs is an error, also when the statement yields rows (a
+    /// folded statement of data-modifying CTEs ends in `SELECT 1`): PostgresNIO hands such a
+    /// statement's rows over before it has run, and its error only to whoever reads them.
+    @Test func aFoldedWriteThatFailsIsNotReportedAsDone() async throws {
+        guard Backend.available.contains(.postgres) else { return }
+        try await TestDatabases.withPostgres { database in
+            _ = try await database.transaction([
+                SQLStatement("CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT NOT NULL)", []), SQLStatement("INSERT INTO t (k, v) VALUES (1, 'one')", []),
+            ])
+            let folded = try #require(SQLStatement.folded([
+                SQLStatement("INSERT INTO t (k, v) VALUES (?, ?)", [.int(2), .text("two")]),
+                SQLStatement("INSERT INTO t (k, v) VALUES (?, ?)", [.int(1), .text("one again")]),
+            ]))
+            await #expect(throws: StoreError.self) {
+                _ = try await database.readModifyWrite(reads: [SQLStatement("SELECT 1 AS one", [])]) { _ in ([folded], true) }
+            }
+            #expect(try await database.query("SELECT count(*) AS n FROM t").first?.int("n") == 1, "nothing of the failed statement stayed")
+        }
+    }
 }
