@@ -252,6 +252,61 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// Batches of entries and exits (on PostgreSQL as multi-row statements, split into runs where
+    /// reports share a finding): every record, raw message and answer as if each report had come
+    /// alone, and repeats replayed from the stored answers.
+    @Test(arguments: Backend.available)
+    func batchesOfEntriesAndExits(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            try await store.savePark(ParkRecord(
+                code: "P1", name: "一号", totalSpaces: 10, account: "lot", passwordHash: "x", secret: nil, signatureOn: false,
+                createdAt: Self.base, updatedAt: Self.base))
+            func command(_ opr: String, _ report: ParkingReport, finding: Bool = false) -> ParkingCommand {
+                var command = ParkingCommand(
+                    parkCode: "P1", oprNum: opr, code: "2", report: report,
+                    raw: RawMessage(protocolName: "cpmi", sender: "P1", interface: "2", messageId: opr, contentHash: opr, body: "{'\(opr)'}",
+                                    receivedAt: Self.base),
+                    now: Self.base) { "answer of \(opr)" }
+                if finding {
+                    command.findings = [Finding(protocolName: "cpmi", sender: "P1", interface: "2", field: "carColor", rule: "not in the code list", example: "紫")]
+                }
+                return command
+            }
+            func entry(_ record: String, minute: Double) -> ParkingReport {
+                .entry(ParkingEntry(recordCode: record, plate: "京A\(record)", inCross: "IN1", inTime: Self.base.addingTimeInterval(minute * 60),
+                                    inTimeText: "t", inIdentity: nil, carColor: "蓝", operatorName: "o"))
+            }
+            func exit(_ record: String) -> ParkingReport {
+                .exit(ParkingExit(recordCode: record, plate: "京A\(record)", inCross: "IN1", outCross: "OUT1", inTime: nil, inTimeText: "",
+                                  outTime: Self.base.addingTimeInterval(3_600), outTimeText: "t2", inIdentity: nil, outIdentity: "2",
+                                  parkMinutes: nil, carColor: "蓝", chargeStatus: "1", payMoney: Money(fen: 500), discountMoney: Money(fen: 0),
+                                  incomeMoney: Money(fen: 500), paymentMode: nil, payOrigin: nil, exitType: "0", operatorName: "o"))
+            }
+            let first = try await store.recordParkingBatch((1...4).map { command("E\($0)", entry("R\($0)", minute: Double($0))) })
+            #expect(first == (1...4).map { .accepted(answer: "answer of E\($0)") })
+            // Exits of two of them with two new entries; then a batch whose entries share a finding.
+            let second = try await store.recordParkingBatch([
+                command("X1", exit("R1")), command("E5", entry("R5", minute: 5)), command("X2", exit("R2")), command("E6", entry("R6", minute: 6)),
+            ])
+            #expect(second == ["X1", "E5", "X2", "E6"].map { .accepted(answer: "answer of \($0)") })
+            let third = try await store.recordParkingBatch([
+                command("E7", entry("R7", minute: 7), finding: true), command("E8", entry("R8", minute: 8), finding: true), command("X3", exit("R3")),
+            ])
+            #expect(third == ["E7", "E8", "X3"].map { .accepted(answer: "answer of \($0)") })
+            let records = try await store.parkingRecords(parkCode: "P1", status: nil, plate: nil, limit: 100, before: nil)
+            #expect(records.count == 8)
+            #expect(Set(records.filter { $0.status == "exited" }.map(\.recordCode)) == ["R1", "R2", "R3"])
+            let r2 = try await store.parkingRecord(parkCode: "P1", recordCode: "R2")
+            #expect(r2?.parkMinutes == 58 && r2?.incomeMoney == "5.00", "minutes from the stored entry (minute 2) to the exit (minute 60)")
+            #expect(try await store.findings(sender: "P1", protocolName: "cpmi").first?.count == 2)
+            #expect(try await store.counts().rawMessages == 11)
+            // Each request's answer was stored with it: repeats replay it, alone or in a batch.
+            let again = try await store.recordParkingBatch([command("E5", entry("R5", minute: 5)), command("X3", exit("R3"))])
+            #expect(again == [.replayed(answer: "answer of E5"), .replayed(answer: "answer of X3")])
+            #expect(try await store.counts().rawMessages == 11)
+        }
+    }
+
     /// Answers stored before migration 0023 (in `cpmi_requests`) move to their raw messages:
     /// a repeat still gets its first answer, and the repeats counted so far still count.
     @Test(arguments: Backend.available)
