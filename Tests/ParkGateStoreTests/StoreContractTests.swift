@@ -228,14 +228,19 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// Park P1 (10 spaces, no signature), for the T/CPMI store tests.
+    static func saveParkP1(_ store: SQLStore) async throws {
+        try await store.savePark(ParkRecord(
+            code: "P1", name: "一号", totalSpaces: 10, account: "lot", passwordHash: "x", secret: nil, signatureOn: false,
+            createdAt: base, updatedAt: base))
+    }
+
     /// Two reports of one batch with the same finding (a lenient lot repeating a nonconforming
     /// value): both stored, the finding counted twice.
     @Test(arguments: Backend.available)
     func parkingReportsOfABatchMayShareAFinding(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
-            try await store.savePark(ParkRecord(
-                code: "P1", name: "一号", totalSpaces: 10, account: "lot", passwordHash: "x", secret: nil, signatureOn: false,
-                createdAt: Self.base, updatedAt: Self.base))
+            try await Self.saveParkP1(store)
             let finding = Finding(protocolName: "cpmi", sender: "P1", interface: "8", field: "x", rule: "not in the code list", example: "9")
             let commands = (1...3).map { index in
                 var command = ParkingCommand(
@@ -258,9 +263,7 @@ extension Backend: CustomTestStringConvertible {
     @Test(arguments: Backend.available)
     func batchesOfEntriesAndExits(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
-            try await store.savePark(ParkRecord(
-                code: "P1", name: "一号", totalSpaces: 10, account: "lot", passwordHash: "x", secret: nil, signatureOn: false,
-                createdAt: Self.base, updatedAt: Self.base))
+            try await Self.saveParkP1(store)
             func command(_ opr: String, _ report: ParkingReport, finding: Bool = false) -> ParkingCommand {
                 var command = ParkingCommand(
                     parkCode: "P1", oprNum: opr, code: "2", report: report,
@@ -314,9 +317,7 @@ extension Backend: CustomTestStringConvertible {
         try await TestDatabases.withUnmigrated(backend) { database in
             try await database.migrate(Array(Schema.migrations.prefix { $0.name != "0023-cpmi-answers" }))
             let store = SQLStore(database: database, logger: TestDatabases.logger)
-            try await store.savePark(ParkRecord(
-                code: "P1", name: "一号", totalSpaces: 10, account: "lot", passwordHash: "x", secret: nil, signatureOn: false,
-                createdAt: Self.base, updatedAt: Self.base))
+            try await Self.saveParkP1(store)
             let ms = Int64(Self.base.timeIntervalSince1970 * 1000)
             try await database.transaction([
                 SQLStatement(
