@@ -81,6 +81,21 @@ public final class BackupFile: Sendable {
         }
     }
 
+    /// Brings the file's schema and data up to date with `missing` (the migrations it lacks, in
+    /// order), the way they run on a live SQLite database, so that a backup made by an older
+    /// ParkGate restores into the current schema. Use it on a copy: the file changes.
+    public func upgrade(with missing: [Migration]) throws {
+        try queue.write { db in
+            let grdb = try db.tableExists("grdb_migrations") && !(try db.tableExists("schema_migrations"))
+            for migration in missing {
+                for sql in migration.statements(.sqlite) { try db.execute(sql: sql) }
+                try db.execute(
+                    sql: grdb ? "INSERT INTO grdb_migrations (identifier) VALUES (?)" : "INSERT INTO schema_migrations (name) VALUES (?)",
+                    arguments: [migration.name])
+            }
+        }
+    }
+
     public func append(table: String, rows: [SQLRow]) throws {
         guard let columns = rows.first.map({ Array($0.values.keys).sorted() }), !columns.isEmpty else { return }
         try queue.write { db in

@@ -101,6 +101,42 @@ import Testing
         #expect(login != nil)
     }
 
+    /// A backup made before migration 0023 (T/CPMI answers in `cpmi_requests`) restores into the
+    /// current schema: its copy is migrated first, so the answers come back with their requests.
+    @Test(arguments: Backend.available)
+    func anOlderBackupIsMigratedOnRestore(backend: Backend) async throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("old.backup").path
+        let old = try BackupFile.create(path: path, migrations: Array(Schema.migrations.prefix { $0.name != "0023-cpmi-answers" }))
+        let ms = SQLValue(Date())
+        try old.append(table: "raw_messages", rows: [SQLRow(values: [
+            "id": .int(1), "protocol": .text("cpmi"), "sender": .text("P1"), "interface": .text("8"), "message_id": .text("H1"),
+            "content_hash": .text("h"), "body": .text("{}"), "received_ms": ms])])
+        try old.append(table: "cpmi_requests", rows: [SQLRow(values: [
+            "park_code": .text("P1"), "opr_num": .text("H1"), "code": .text("8"), "answer": .text("the first answer"),
+            "repeats": .int(0), "first_ms": ms, "last_ms": ms])])
+        try old.setMeta(["format": BackupFile.format, "source": "sqlite"])
+        try old.close()
+        var config = AppConfig()
+        config.dataDirectory = directory.appendingPathComponent("target").path
+        if backend == .postgres { config.databaseURL = try await TestDatabases.freshPostgresDatabase() }
+        let platform = try Platform.open(config, logger: TestDatabases.logger)
+        let (summary, replay, stored) = try await platform.withReadyStore { store in
+            let summary = try await Backups.restore(platform, from: path)
+            let replay = try await store.recordParking(ParkingCommand(
+                parkCode: "P1", oprNum: "H1", code: "8", report: .heartbeat,
+                raw: RawMessage(protocolName: "cpmi", sender: "P1", interface: "8", messageId: "H1", contentHash: "h", body: "{}", receivedAt: Date()),
+                now: Date()) { "a new answer" })
+            return (summary, replay, try await store.rawMessage(id: 1)?.answer)
+        }
+        #expect(summary.tables["raw_messages"] == 1 && summary.tables["cpmi_requests"] == nil)
+        #expect(replay == .replayed(answer: "the first answer"))
+        #expect(stored == "the first answer")
+        #expect(FileManager.default.contents(atPath: path) != nil, "the operator's file is left as it was")
+        #expect(try BackupFile(path: path).migrations().contains("0023-cpmi-answers") == false)
+    }
+
     @Test func postgresBackupRestoresIntoPostgresAndSQLite() async throws {
         guard Backend.available.contains(.postgres) else { return }
         let (file, acknowledged, directory) = try await backupUnderLoad(.postgres, viaCLI: false)

@@ -66,12 +66,29 @@ public enum Backups {
     /// directory or database: only table 4.3's vendors, without keys). Call inside
     /// `Platform.withReadyStore`.
     public static func restore(_ platform: Platform, from path: String) async throws -> Summary {
-        let file = try BackupFile(path: path)
+        var file = try BackupFile(path: path)
         let meta = try file.meta()
         guard meta["format"] == BackupFile.format else { throw Failure(description: "\(path) is not a ParkGate backup") }
-        let known = Set(Schema.migrations.map(\.name))
-        let newer = try file.migrations().filter { !known.contains($0) }
+        let known = Set(Schema.migrations.map(\.name)), had = Set(try file.migrations())
+        let newer = had.subtracting(known).sorted()
         guard newer.isEmpty else { throw Failure(description: "the backup comes from a newer ParkGate (migrations \(newer.joined(separator: ", ")))") }
+        // A backup from an older ParkGate: a copy of it is migrated first (migrations may move
+        // data, as 0023 moved T/CPMI answers), then restored into the current schema.
+        let missing = Schema.migrations.filter { !had.contains($0.name) }
+        var upgradedCopy: URL?
+        defer { if let upgradedCopy { try? FileManager.default.removeItem(at: upgradedCopy.deletingLastPathComponent()) } }
+        if !missing.isEmpty {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parkgate-restore-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let copy = directory.appendingPathComponent("backup.sqlite")
+            try file.close()
+            try FileManager.default.copyItem(atPath: path, toPath: copy.path)
+            upgradedCopy = copy
+            let writable = try BackupFile(path: copy.path, writable: true)
+            try writable.upgrade(with: missing)
+            try writable.close()
+            file = try BackupFile(path: copy.path)
+        }
         let database = platform.store.database
         let tables = try file.tables()
         for table in tables {
