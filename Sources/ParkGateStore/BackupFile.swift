@@ -25,13 +25,8 @@ public final class BackupFile: Sendable {
     public static func create(path: String, migrations: [Migration]) throws -> BackupFile {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.database("\(path) exists; choose a new file") }
         let file = try BackupFile(creating: path)
-        try file.queue.write { db in
-            for migration in migrations {
-                for sql in migration.statements(.sqlite) { try db.execute(sql: sql) }
-            }
-            try db.execute(sql: "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)")
-            for migration in migrations { try db.execute(sql: "INSERT INTO schema_migrations (name) VALUES (?)", arguments: [migration.name]) }
-        }
+        try file.queue.write { db in try db.execute(sql: "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)") }
+        try file.upgrade(with: migrations)
         return file
     }
 

@@ -76,10 +76,10 @@ public final class PostgresDatabase: SQLDatabase, Service {
         }
         try await client.withTransaction(logger: logger) { connection in
             // One migrator at a time across nodes.
-            try await connection.query("SELECT pg_advisory_xact_lock(7261001)", logger: logger)
-            try await connection.query(
+            try await Self.execute("SELECT pg_advisory_xact_lock(7261001)", on: connection, logger: logger)
+            try await Self.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)",
-                logger: logger
+                on: connection, logger: logger
             )
             var applied = Set<String>()
             for try await name in try await connection.query("SELECT name FROM schema_migrations", logger: logger)
@@ -89,12 +89,12 @@ public final class PostgresDatabase: SQLDatabase, Service {
             }
             for migration in migrations where !applied.contains(migration.name) {
                 for sql in migration.statements(.postgres) {
-                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                    try await Self.execute(PostgresQuery(unsafeSQL: sql), on: connection, logger: logger)
                 }
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
-                try await connection.query(
+                try await Self.execute(
                     "INSERT INTO schema_migrations (name, applied_ms) VALUES (\(migration.name), \(now))",
-                    logger: logger
+                    on: connection, logger: logger
                 )
             }
         }
