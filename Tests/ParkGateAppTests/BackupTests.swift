@@ -103,20 +103,39 @@ import Testing
 
     /// A backup made before migration 0023 (T/CPMI answers in `cpmi_requests`) restores into the
     /// current schema: its copy is migrated first, so the answers come back with their requests.
-    @Test(arguments: Backend.available)
-    func anOlderBackupIsMigratedOnRestore(backend: Backend) async throws {
+    /// Both kinds of file: made from PostgreSQL (`BackupFile.create`, its own migration list) and
+    /// from SQLite (`VACUUM INTO` of the live database, GRDB's migration list).
+    @Test(arguments: Backend.available, [false, true])
+    func anOlderBackupIsMigratedOnRestore(backend: Backend, fromSQLite: Bool) async throws {
         let directory = TestDatabases.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("old.backup").path
-        let old = try BackupFile.create(path: path, migrations: Array(Schema.migrations.prefix { $0.name != "0023-cpmi-answers" }))
+        let before = Array(Schema.migrations.prefix { $0.name != "0023-cpmi-answers" })
         let ms = SQLValue(Date())
-        try old.append(table: "raw_messages", rows: [SQLRow(values: [
+        let raw = SQLRow(values: [
             "id": .int(1), "protocol": .text("cpmi"), "sender": .text("P1"), "interface": .text("8"), "message_id": .text("H1"),
-            "content_hash": .text("h"), "body": .text("{}"), "received_ms": ms])])
-        try old.append(table: "cpmi_requests", rows: [SQLRow(values: [
+            "content_hash": .text("h"), "body": .text("{}"), "received_ms": ms])
+        let request = SQLRow(values: [
             "park_code": .text("P1"), "opr_num": .text("H1"), "code": .text("8"), "answer": .text("the first answer"),
-            "repeats": .int(0), "first_ms": ms, "last_ms": ms])])
-        try old.setMeta(["format": BackupFile.format, "source": "sqlite"])
+            "repeats": .int(0), "first_ms": ms, "last_ms": ms])
+        let old: BackupFile
+        if fromSQLite {
+            let live = try SQLiteDatabase(path: directory.appendingPathComponent("live.sqlite").path)
+            try await live.migrate(before)
+            try await live.transaction([raw, request].enumerated().map { index, row in
+                let columns = row.values.keys.sorted()
+                return SQLStatement(
+                    "INSERT INTO \(index == 0 ? "raw_messages" : "cpmi_requests") (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                    columns.map { row.values[$0]! })
+            })
+            try await live.snapshot(to: path)
+            old = try BackupFile(path: path, writable: true)
+        } else {
+            old = try BackupFile.create(path: path, migrations: before)
+            try old.append(table: "raw_messages", rows: [raw])
+            try old.append(table: "cpmi_requests", rows: [request])
+        }
+        try old.setMeta(["format": BackupFile.format, "source": fromSQLite ? "sqlite" : "postgres"])
         try old.close()
         var config = AppConfig()
         config.dataDirectory = directory.appendingPathComponent("target").path
