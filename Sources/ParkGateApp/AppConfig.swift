@@ -60,6 +60,8 @@ public struct AppConfig: Sendable {
     public var tcpFrameLimit = 1 << 20
     /// A refused or unanswered synchronisation is sent again after this many seconds (section 5: 10 minutes).
     public var commandRetryInterval: Double = 600
+    /// Seconds added to each downlink interface's reply limit (`cpmi.commands.replyGrace`; 0: section 5's limits).
+    public var commandReplyGrace: Double = 0
     /// Plates whose exited stays leave more unpaid than this (yuan) are blacklisted (28); 0: off.
     public var blacklistUnpaidAbove: Double = 0
     public var blacklistSweepInterval: Double = 300
@@ -138,6 +140,7 @@ public struct AppConfig: Sendable {
         config.blacklistUnpaidAbove = double("blacklist.unpaidAbove", config.blacklistUnpaidAbove)
         config.blacklistSweepInterval = double("blacklist.sweepInterval", config.blacklistSweepInterval)
         config.commandRetryInterval = double("cpmi.commands.retryInterval", config.commandRetryInterval)
+        config.commandReplyGrace = double("cpmi.commands.replyGrace", config.commandReplyGrace)
         config.writeQueueCapacity = int("writer.capacity", config.writeQueueCapacity)
         config.maxBatch = int("writer.maxBatch", config.maxBatch)
         let sync = string("sqlite.synchronous", config.sqliteSynchronous.rawValue).uppercased()

@@ -60,6 +60,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
                  logger: logger).register(on: router, bodyLimit: config.bodyLimit)
     let connections = CPMIConnections()
     let commands = ParkCommands(store: store, connections: connections, time: time, retryInterval: config.commandRetryInterval,
+        replyGrace: config.commandReplyGrace,
         isReady: { ready.withLock { $0 } }, logger: logger)
     var downlink = CPMIDownlinkServer.Configuration()
     (downlink.host, downlink.port, downlink.frameLimit) = (config.host, config.tcpPort, config.tcpFrameLimit)

@@ -127,7 +127,7 @@ import Testing
     /// The downlink pages: who is connected, a request sent from the console with the park's
     /// answer, the blacklist kept by hand, and a member removed; each reaches the simulated lot.
     @Test func operatorSendsToAParkFromTheConsole() async throws {
-        try await CPMITests.run { server in
+        try await CPMITests.run(configure: DownlinkTests.roomyReplies) { server in
             let site = "http://127.0.0.1:\(server.port)"
             let shots = ProcessInfo.processInfo.environment["PARKGATE_SCREENSHOTS"]
             let token = try await CPMITests.login(server)

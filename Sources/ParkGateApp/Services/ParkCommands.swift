@@ -32,15 +32,19 @@ public final class ParkCommands: Service, Sendable {
     let retryInterval: Double
     /// Durable requests the park keeps refusing stop after this many attempts.
     let maxAttempts: Int
+    /// Seconds added to every interface's reply limit (section 5's 2 s for a gate, 30 s for a
+    /// push …), for lots on slow links; 0 keeps the document's limits.
+    let replyGrace: Double
     let sweepInterval: Double
     let isReady: @Sendable () -> Bool
     private let flushing = Mutex<(running: Set<String>, again: Set<String>)>(([], []))
 
     public init(store: any Store, connections: CPMIConnections, time: ChinaTime, retryInterval: Double = 600, maxAttempts: Int = 10,
-                sweepInterval: Double = 5, isReady: @escaping @Sendable () -> Bool = { true }, logger: Logger) {
+                replyGrace: Double = 0, sweepInterval: Double = 5, isReady: @escaping @Sendable () -> Bool = { true }, logger: Logger) {
         self.isReady = isReady
         (self.store, self.connections, self.time, self.logger) = (store, connections, time, logger)
         (self.retryInterval, self.maxAttempts, self.sweepInterval) = (retryInterval, maxAttempts, sweepInterval)
+        self.replyGrace = max(0, replyGrace)
     }
 
     // MARK: asking
@@ -59,12 +63,12 @@ public final class ParkCommands: Service, Sendable {
         var command = ParkCommandRecord(
             id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: CPMIDownlinkSpec.data(dataText, parkCode: parkCode, values: values),
             durable: spec.durable, status: .queued, requestedBy: username, requestedAt: now,
-            expiresAt: spec.durable ? nil : now.addingTimeInterval(spec.timeout))
+            expiresAt: spec.durable ? nil : now.addingTimeInterval(spec.timeout + replyGrace))
         if spec.durable {
             try await store.saveCommand(command)
             guard connections.isConnected(parkCode) else { return command }
             kick(parkCode)
-            return try await awaitOutcome(id: id, within: spec.timeout + 2)
+            return try await awaitOutcome(id: id, within: spec.timeout + replyGrace + 2)
         }
         guard connections.isConnected(parkCode) else {
             command.status = .offline
@@ -116,7 +120,7 @@ public final class ParkCommands: Service, Sendable {
         try await store.saveCommand(command)
         do {
             let reply = try await connections.request(
-                parkCode: command.parkCode, code: command.code, oprNum: command.oprNum, dataText: command.data, timeout: spec.timeout)
+                parkCode: command.parkCode, code: command.code, oprNum: command.oprNum, dataText: command.data, timeout: spec.timeout + replyGrace)
             (command.repliedAt, command.resultCode, command.resultMessage, command.replyData) = (reply.receivedAt, reply.resultCode, reply.resultMessage, reply.dataText)
             command.error = nil
             if reply.signatureValid == false {
