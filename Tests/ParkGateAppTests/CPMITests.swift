@@ -328,10 +328,14 @@ import Testing
                     secret: Self.secret, signatureOn: true, createdAt: Date(), updatedAt: Date()))
             }
             let token = try await Self.login(server)
+            let heartbeat = Date()
             #expect(try await Self.call(server, "8", "{}", token: token)["resultCode"] as? String == "0000")
-            #expect(try await server.items("/api/v1/parks").first?["online"] as? Bool == true)
+            let online = try await server.items("/api/v1/parks").first?["online"] as? Bool
+            // Online while within parks.silence of the heartbeat; a loaded machine may read it later,
+            // when the sweep may rightly have found it silent already.
+            if Date().timeIntervalSince(heartbeat) < 3 { #expect(online == true) }
             var offline = false
-            for _ in 0..<100 where !offline {
+            for _ in 0..<200 where !offline {
                 try await Task.sleep(for: .milliseconds(100))
                 offline = try await server.items("/api/v1/parks").first?["online"] as? Bool == false
             }

@@ -41,7 +41,10 @@ import Testing
         try #require(try await server.api("/api/v1/downlink")["port"] as? Int)
     }
 
-    static func waitUntil(_ what: String, timeout: Double = 5, _ condition: () async throws -> Bool) async throws {
+    /// Polls `condition` until it holds; the limit is generous because a loaded machine (the
+    /// whole suite runs in parallel on two cores) may take seconds, and a condition that holds
+    /// returns at once.
+    static func waitUntil(_ what: String, timeout: Double = 15, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try await condition() { return }
