@@ -11,6 +11,7 @@
 #   BREAKDOWN_SKIP_STORE       the writer batches and answers, nothing is committed
 #   BREAKDOWN_SKIP_WRITER      the gateway answers without the writer
 #   BREAKDOWN_SKIP_MIDDLEWARE  no request-log or metrics middleware
+#   BREAKDOWN_SKIP_GUARD       no slow-client guard (ConnectionGuard) in the channel pipeline
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages wrk curl
