@@ -141,6 +141,9 @@ public struct AppConfig: Sendable {
         config.blacklistSweepInterval = double("blacklist.sweepInterval", config.blacklistSweepInterval)
         config.commandRetryInterval = double("cpmi.commands.retryInterval", config.commandRetryInterval)
         config.commandReplyGrace = double("cpmi.commands.replyGrace", config.commandReplyGrace)
+        guard config.commandReplyGrace >= 0 else {
+            throw ConfigError.invalid("cpmi.commands.replyGrace must be 0 or more seconds, not \(config.commandReplyGrace)")
+        }
         config.writeQueueCapacity = int("writer.capacity", config.writeQueueCapacity)
         config.maxBatch = int("writer.maxBatch", config.maxBatch)
         let sync = string("sqlite.synchronous", config.sqliteSynchronous.rawValue).uppercased()

@@ -31,5 +31,10 @@ import Testing
         await #expect(throws: ConfigError.self) {
             try await AppConfig.resolve(commandLine: ["data.dir": directory.path], environment: ["PARKGATE_SQLITE_SYNCHRONOUS": "SOMETIMES"])
         }
+        let grace = try await AppConfig.resolve(commandLine: ["data.dir": directory.path], environment: ["PARKGATE_CPMI_COMMANDS_REPLY_GRACE": "3.5"])
+        #expect(grace.commandReplyGrace == 3.5 && defaults.commandReplyGrace == 0)
+        await #expect(throws: ConfigError.self) {
+            try await AppConfig.resolve(commandLine: ["data.dir": directory.path], environment: ["PARKGATE_CPMI_COMMANDS_REPLY_GRACE": "-1"])
+        }
     }
 }

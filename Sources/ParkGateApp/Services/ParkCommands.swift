@@ -44,10 +44,13 @@ public final class ParkCommands: Service, Sendable {
         self.isReady = isReady
         (self.store, self.connections, self.time, self.logger) = (store, connections, time, logger)
         (self.retryInterval, self.maxAttempts, self.sweepInterval) = (retryInterval, maxAttempts, sweepInterval)
-        self.replyGrace = max(0, replyGrace)
+        self.replyGrace = replyGrace
     }
 
     // MARK: asking
+
+    /// Seconds the park has to reply to a request of this interface.
+    func replyLimit(_ spec: CPMIDownlinkSpec) -> Double { spec.timeout + replyGrace }
 
     /// Records a request and, when its park is online, sends it and waits for the reply (a
     /// durable request goes through the park's outbox so that order is kept). Returns the
@@ -63,12 +66,12 @@ public final class ParkCommands: Service, Sendable {
         var command = ParkCommandRecord(
             id: id, parkCode: parkCode, code: code, oprNum: "PG" + String(id), data: CPMIDownlinkSpec.data(dataText, parkCode: parkCode, values: values),
             durable: spec.durable, status: .queued, requestedBy: username, requestedAt: now,
-            expiresAt: spec.durable ? nil : now.addingTimeInterval(spec.timeout + replyGrace))
+            expiresAt: spec.durable ? nil : now.addingTimeInterval(replyLimit(spec)))
         if spec.durable {
             try await store.saveCommand(command)
             guard connections.isConnected(parkCode) else { return command }
             kick(parkCode)
-            return try await awaitOutcome(id: id, within: spec.timeout + replyGrace + 2)
+            return try await awaitOutcome(id: id, within: replyLimit(spec) + 2)
         }
         guard connections.isConnected(parkCode) else {
             command.status = .offline
@@ -120,7 +123,7 @@ public final class ParkCommands: Service, Sendable {
         try await store.saveCommand(command)
         do {
             let reply = try await connections.request(
-                parkCode: command.parkCode, code: command.code, oprNum: command.oprNum, dataText: command.data, timeout: spec.timeout + replyGrace)
+                parkCode: command.parkCode, code: command.code, oprNum: command.oprNum, dataText: command.data, timeout: replyLimit(spec))
             (command.repliedAt, command.resultCode, command.resultMessage, command.replyData) = (reply.receivedAt, reply.resultCode, reply.resultMessage, reply.dataText)
             command.error = nil
             if reply.signatureValid == false {
