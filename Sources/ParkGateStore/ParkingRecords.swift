@@ -70,13 +70,18 @@ extension ParkingCommand {
         }
     }
 
-    /// What two commands in one batch must not share: the request, the record, and the park's
-    /// own state (spaces, prices) for reports that read or change it.
+    /// What two commands in one batch must not share: the request, the record, the park's own
+    /// state (spaces, prices) for reports that read or change it, and the other rows a report
+    /// upserts by a key of its own (a picture, a prepayment's order, a facility). Two upserts of
+    /// one row may not go in one multi-row statement (PostgreSQL refuses it, SQLSTATE 21000).
     public var conflictKeys: [String] {
         var keys = ["o|\(parkCode)|\(oprNum)"]
         if let recordCode { keys.append("r|\(parkCode)|\(recordCode)") }
         switch report {
         case .environment, .remainingSpaces, .reconciliation, .sync: keys.append("p|\(parkCode)")
+        case .images(let images): keys += images.map { "i|\(parkCode)|\($0.recordCode)|\($0.imageCode)" }
+        case .prepayment(let pay): keys.append("q|\(parkCode)|\(pay.orderCode)")
+        case .facilities(let facilities): keys += facilities.map { "f|\(parkCode)|\($0.kind.rawValue)|\($0.code)" }
         default: break
         }
         return keys

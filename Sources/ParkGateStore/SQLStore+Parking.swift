@@ -101,12 +101,14 @@ extension SQLStore {
                     writes.append(statements)
                     outcomes.append(outcome)
                 }
+                // SQLite runs each row's statement as cheaply as any other form.
+                guard dialect == .postgres else { return (writes.flatMap { $0 }, outcomes) }
                 // PostgreSQL plans every statement it is sent: the batch's inserts go as a few
-                // multi-row statements (SQLite runs each row's statement as cheaply).
-                // Commands of one batch touch different requests and records (the writer sees to
-                // it), but may report the same finding: runs keep those apart.
-                let keys = commands.map { Set($0.findings.map(IngestPlanner.findingKey)) }
-                return (dialect == .postgres ? SQLStatement.merged(writes, keys: keys) : writes.flatMap { $0 }, outcomes)
+                // multi-row statements. Commands of one batch touch different requests and records
+                // (the writer sees to it), but may report the same finding; called without the
+                // writer, they may also upsert one picture, order or facility: runs keep those apart.
+                let keys = commands.map { Set($0.findings.map(IngestPlanner.findingKey)).union($0.conflictKeys) }
+                return (SQLStatement.merged(writes, keys: keys), outcomes)
             }
         } catch StoreError.conflict where commands.count > 1 {
             var outcomes: [ParkingOutcome] = []

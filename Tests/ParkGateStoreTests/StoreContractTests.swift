@@ -310,6 +310,52 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// Reports of one batch that upsert the same row by a key of their own (a lot sending one
+    /// picture, prepayment or device status twice, concurrently under two `oprNum`s): all
+    /// accepted, the later one's values kept. On PostgreSQL one multi-row upsert may not touch a
+    /// row twice (SQLSTATE 21000), which failed the whole batch before their keys were conflict
+    /// keys; the writer also keeps such reports in separate batches.
+    @Test(arguments: Backend.available)
+    func reportsOfABatchThatUpsertOneRow(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            try await Self.saveParkP1(store)
+            func command(_ opr: String, _ code: String, _ report: ParkingReport, at second: Double) -> ParkingCommand {
+                ParkingCommand(
+                    parkCode: "P1", oprNum: opr, code: code, report: report,
+                    raw: RawMessage(protocolName: "cpmi", sender: "P1", interface: code, messageId: opr, contentHash: opr, body: "{}",
+                                    receivedAt: Self.base),
+                    now: Self.base.addingTimeInterval(second)) { "answer of \(opr)" }
+            }
+            func image(_ blob: String) -> ParkingReport {
+                .images([ParkingImage(recordCode: "R1", imageCode: "I1", imageType: nil, blob: blob, bytes: blob.count)])
+            }
+            func prepayment(_ fen: Int64) -> ParkingReport {
+                .prepayment(Prepayment(orderCode: "O1", recordCode: "R1", plate: "京A1", carColor: "蓝", entryTime: nil, predictedExit: nil,
+                                       orderMoney: Money(fen: fen), realPayMoney: Money(fen: fen), discountMoney: Money(fen: 0), discountType: "",
+                                       couponName: "", discountDetail: "", cashier: "c", terminalCode: "t", phoneNumber: "", payType: "1"))
+            }
+            func equipment(_ linked: Bool) -> ParkingReport {
+                .facilities([Facility(kind: .equipment, code: "EQ1", name: "道闸", type: "1", pcName: "PC1", linked: linked, changedAt: nil,
+                                      removed: false, operation: "1")])
+            }
+            let commands = [
+                command("A", "5", image("blob-a"), at: 1), command("B", "5", image("blob-b"), at: 2),
+                command("C", "10", prepayment(300), at: 3), command("D", "10", prepayment(500), at: 4),
+                command("E", "24", equipment(false), at: 5), command("F", "24", equipment(true), at: 6),
+            ]
+            for pair in stride(from: 0, to: commands.count, by: 2) {
+                #expect(Set(commands[pair].conflictKeys).intersection(commands[pair + 1].conflictKeys).count == 1,
+                        "the writer puts \(commands[pair].oprNum) and \(commands[pair + 1].oprNum) in different batches")
+            }
+            let outcomes = try await store.recordParkingBatch(commands)
+            #expect(outcomes == commands.map { .accepted(answer: "answer of \($0.oprNum)") })
+            #expect(try await store.parkingImages(parkCode: "P1", recordCode: "R1").map(\.blob) == ["blob-b"])
+            #expect(try await store.prepaidTotal(parkCode: "P1", recordCode: "R1") == Money(fen: 500))
+            #expect(try await store.facilities(parkCode: "P1").map(\.linked) == [true])
+            #expect(try await store.counts().rawMessages == 6)
+        }
+    }
+
     /// Answers stored before migration 0023 (in `cpmi_requests`) move to their raw messages:
     /// a repeat still gets its first answer, and the repeats counted so far still count.
     @Test(arguments: Backend.available)
