@@ -74,6 +74,10 @@ public struct AppConfig: Sendable {
     public var timeZone = "Asia/Shanghai"
     public var vendorCacheSeconds: Double = 2
     public var logLevel = "info"
+    /// Environment variables (`PARKGATE_…`) and config-file keys that name no setting, each with
+    /// where it came from and the setting it probably meant; `serve` logs them as warnings, since
+    /// such a setting silently leaves the default in force.
+    public var unknownSettings: [String] = []
 
     public init() {}
 
@@ -89,6 +93,7 @@ public struct AppConfig: Sendable {
         commandLine: [String: String], environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> AppConfig {
         var config = AppConfig()
+        var known = ["data.dir", "config", "database.url", "henan.province.url"]
         let env = EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "parkgate")
         let early = ConfigReader(provider: env)
         config.dataDirectory = commandLine["data.dir"] ?? early.string(forKey: "data.dir", default: config.dataDirectory)
@@ -97,13 +102,21 @@ public struct AppConfig: Sendable {
         let file = try await FileProvider<JSONSnapshot>(filePath: FilePath(filePath), allowMissing: commandLine["config"] == nil)
         let reader = ConfigReader(providers: [env, file])
 
-        func string(_ key: String, _ fallback: String) -> String { commandLine[key] ?? reader.string(forKey: ConfigKey(key), default: fallback) }
-        func int(_ key: String, _ fallback: Int) -> Int { commandLine[key].flatMap(Int.init) ?? reader.int(forKey: ConfigKey(key), default: fallback) }
+        func string(_ key: String, _ fallback: String) -> String {
+            known.append(key)
+            return commandLine[key] ?? reader.string(forKey: ConfigKey(key), default: fallback)
+        }
+        func int(_ key: String, _ fallback: Int) -> Int {
+            known.append(key)
+            return commandLine[key].flatMap(Int.init) ?? reader.int(forKey: ConfigKey(key), default: fallback)
+        }
         func double(_ key: String, _ fallback: Double) -> Double {
-            commandLine[key].flatMap(Double.init) ?? reader.double(forKey: ConfigKey(key), default: fallback)
+            known.append(key)
+            return commandLine[key].flatMap(Double.init) ?? reader.double(forKey: ConfigKey(key), default: fallback)
         }
         func bool(_ key: String, _ fallback: Bool) -> Bool {
-            commandLine[key].map { $0 == "true" } ?? reader.bool(forKey: ConfigKey(key), default: fallback)
+            known.append(key)
+            return commandLine[key].map { $0 == "true" } ?? reader.bool(forKey: ConfigKey(key), default: fallback)
         }
 
         config.databaseURL = commandLine["database.url"] ?? reader.string(forKey: "database.url")
@@ -155,7 +168,65 @@ public struct AppConfig: Sendable {
         guard TimeZone(identifier: config.timeZone) != nil else { throw ConfigError.invalid("unknown time zone \(config.timeZone)") }
         config.vendorCacheSeconds = double("roadside.vendorCacheSeconds", config.vendorCacheSeconds)
         config.logLevel = string("log.level", config.logLevel)
+        config.unknownSettings = unknownSettings(known: known, environment: environment, filePath: filePath)
         return config
+    }
+
+    /// The environment variable swift-configuration reads for a key: `PARKGATE_`, then the key's
+    /// components in upper case joined by `_`, a camelCase word boundary also becoming `_`
+    /// (`cpmi.commands.replyGrace` → `PARKGATE_CPMI_COMMANDS_REPLY_GRACE`).
+    public static func environmentName(_ key: String) -> String {
+        var name = "PARKGATE"
+        for component in key.split(separator: ".") {
+            name += "_"
+            var previous: Character?
+            for character in component {
+                if let previous, previous.isLowercase, character.isUppercase { name += "_" }
+                name += character.isLetter || character.isNumber ? character.uppercased() : "_"
+                previous = character
+            }
+        }
+        return name
+    }
+
+    /// `PARKGATE_…` variables and config-file keys that no setting reads.
+    static func unknownSettings(known: [String], environment: [String: String], filePath: String) -> [String] {
+        // Spelled without `_` and in one case, a name matches the setting it was meant for
+        // (`PARKGATE_HTTP_BODYLIMIT`, `http.bodylimit`).
+        func squeezed(_ text: String) -> String { text.uppercased().filter { $0.isLetter || $0.isNumber } }
+        let names = Dictionary(known.map { (environmentName($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let guesses = Dictionary(known.map { (squeezed($0), $0) }, uniquingKeysWith: { first, _ in first })
+        func meant(_ text: String, isEnvironment: Bool) -> String {
+            guard let key = guesses[squeezed(isEnvironment ? String(text.dropFirst("PARKGATE_".count)) : text)] else { return "" }
+            return "; did you mean \(isEnvironment ? environmentName(key) : key)?"
+        }
+        var unknown: [String] = []
+        for name in environment.keys.sorted() where name.hasPrefix("PARKGATE_") && names[name] == nil {
+            unknown.append("environment variable \(name) is not a setting\(meant(name, isEnvironment: true))")
+        }
+        // The file's keys, nested by the dots or written with them (swift-configuration reads both).
+        if let data = FileManager.default.contents(atPath: filePath),
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        {
+            let settings = Set(known)
+            var keys: [String] = []
+            func walk(_ object: [String: Any], _ prefix: String) {
+                for (name, value) in object {
+                    let key = prefix.isEmpty ? name : prefix + "." + name
+                    if settings.contains(key) { continue }
+                    if let nested = value as? [String: Any], settings.contains(where: { $0.hasPrefix(key + ".") }) {
+                        walk(nested, key)
+                    } else {
+                        keys.append(key)
+                    }
+                }
+            }
+            walk(object, "")
+            for key in keys.sorted() {
+                unknown.append("\(filePath): \(key) is not a setting\(meant(key, isEnvironment: false))")
+            }
+        }
+        return unknown
     }
 }
 

@@ -16,6 +16,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     var rootLogger = logger ?? Logger(label: "parkgate")
     rootLogger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
     let logger = rootLogger
+    // A misspelt setting leaves its default in force without a word: say so at start.
+    for unknown in config.unknownSettings { logger.warning("\(unknown) (ignored)") }
     let registry = MetricsBootstrap.registry
     let platform = try Platform.open(config, logger: logger)
     let store = platform.store

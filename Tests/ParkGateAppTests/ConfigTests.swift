@@ -36,5 +36,29 @@ import Testing
         await #expect(throws: ConfigError.self) {
             try await AppConfig.resolve(commandLine: ["data.dir": directory.path], environment: ["PARKGATE_CPMI_COMMANDS_REPLY_GRACE": "-1"])
         }
+        #expect(fromFileAndEnv.unknownSettings.isEmpty && defaults.unknownSettings.isEmpty)
+    }
+
+    /// A setting misspelt in the environment or the config file leaves the default in force;
+    /// the resolved configuration names each (and `serve` logs it), with the setting it meant.
+    @Test func misspeltSettingsAreReported() async throws {
+        let directory = TestDatabases.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("parkgate.json")
+        try #"{"http":{"port":9001,"bodylimit":5},"writer.maxBatch":8,"devices":{"silence":120},"colour":"blue"}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let config = try await AppConfig.resolve(commandLine: ["data.dir": directory.path], environment: [
+            "PARKGATE_HTTP_BODYLIMIT": "5", "PARKGATE_STRICT": "true", "PARKGATE_FAVOURITE": "x", "HOME": "/root",
+        ])
+        #expect(config.httpPort == 9001 && config.deviceSilence == 120 && config.strict)
+        #expect(config.maxBatch == 8, "a dotted key in the file is read like a nested one")
+        #expect(config.bodyLimit == 1 << 20, "neither misspelling was read")
+        #expect(config.unknownSettings == [
+            "environment variable PARKGATE_FAVOURITE is not a setting",
+            "environment variable PARKGATE_HTTP_BODYLIMIT is not a setting; did you mean PARKGATE_HTTP_BODY_LIMIT?",
+            "\(file.path): colour is not a setting",
+            "\(file.path): http.bodylimit is not a setting; did you mean http.bodyLimit?",
+        ])
+        #expect(AppConfig.environmentName("cpmi.tcp.readIdleTime") == "PARKGATE_CPMI_TCP_READ_IDLE_TIME")
     }
 }
