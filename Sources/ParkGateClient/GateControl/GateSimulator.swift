@@ -85,15 +85,9 @@ public struct GateSimulator: Sendable {
     }
 
     public func run() async throws -> Report {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(30))))
-        do {
-            let report = try await run(http)
-            try await http.shutdown()
-            return report
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        // Each gate has connections of its own: with AsyncHTTPClient's default pool of 8 a busy
+        // platform made requests wait for a connection until getConnectionFromPoolTimeout.
+        try await withSimulatorHTTPClient(read: .seconds(30)) { try await run($0) }
     }
 
     func run(_ http: HTTPClient) async throws -> Report {
@@ -111,7 +105,9 @@ public struct GateSimulator: Sendable {
         }
         func timed(_ body: () async throws -> [String: Any]) async -> (code: String, ms: Double, answer: [String: Any]) {
             let start = ContinuousClock.now
-            let answer = (try? await body()) ?? ["code": "transport"]
+            // A failure without an answer is tallied as transport with its error, so a report says why.
+            let answer: [String: Any]
+            do { answer = try await body() } catch { answer = ["code": "transport: " + String(String(describing: error).prefix(80))] }
             let elapsed = ContinuousClock.now - start
             return (answer["code"] as? String ?? (answer["result"] as? String ?? "?"), Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000, answer)
         }
