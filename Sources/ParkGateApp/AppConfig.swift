@@ -77,7 +77,7 @@ public struct AppConfig: Sendable {
     /// Environment variables (`PARKGATE_…`) and config-file keys that name no setting, each with
     /// where it came from and the setting it probably meant; `serve` logs them as warnings, since
     /// such a setting silently leaves the default in force.
-    public var unknownSettings: [String] = []
+    public var unknownSettings: [UnknownSetting] = []
 
     public init() {}
 
@@ -190,19 +190,19 @@ public struct AppConfig: Sendable {
     }
 
     /// `PARKGATE_…` variables and config-file keys that no setting reads.
-    static func unknownSettings(known: [String], environment: [String: String], filePath: String) -> [String] {
+    static func unknownSettings(known: [String], environment: [String: String], filePath: String) -> [UnknownSetting] {
         // Spelled without `_` and in one case, a name matches the setting it was meant for
         // (`PARKGATE_HTTP_BODYLIMIT`, `http.bodylimit`).
         func squeezed(_ text: String) -> String { text.uppercased().filter { $0.isLetter || $0.isNumber } }
         let names = Dictionary(known.map { (environmentName($0), $0) }, uniquingKeysWith: { first, _ in first })
         let guesses = Dictionary(known.map { (squeezed($0), $0) }, uniquingKeysWith: { first, _ in first })
-        func meant(_ text: String, isEnvironment: Bool) -> String {
-            guard let key = guesses[squeezed(isEnvironment ? String(text.dropFirst("PARKGATE_".count)) : text)] else { return "" }
-            return "; did you mean \(isEnvironment ? environmentName(key) : key)?"
+        func meant(_ text: String, isEnvironment: Bool) -> String? {
+            guard let key = guesses[squeezed(isEnvironment ? String(text.dropFirst("PARKGATE_".count)) : text)] else { return nil }
+            return isEnvironment ? environmentName(key) : key
         }
-        var unknown: [String] = []
+        var unknown: [UnknownSetting] = []
         for name in environment.keys.sorted() where name.hasPrefix("PARKGATE_") && names[name] == nil {
-            unknown.append("environment variable \(name) is not a setting\(meant(name, isEnvironment: true))")
+            unknown.append(UnknownSetting(file: nil, name: name, meant: meant(name, isEnvironment: true)))
         }
         // The file's keys, nested by the dots or written with them (swift-configuration reads both).
         if let data = FileManager.default.contents(atPath: filePath),
@@ -223,10 +223,28 @@ public struct AppConfig: Sendable {
             }
             walk(object, "")
             for key in keys.sorted() {
-                unknown.append("\(filePath): \(key) is not a setting\(meant(key, isEnvironment: false))")
+                unknown.append(UnknownSetting(file: filePath, name: key, meant: meant(key, isEnvironment: false)))
             }
         }
         return unknown
+    }
+}
+
+/// An environment variable or config-file key that names no setting (so the default applies).
+public struct UnknownSetting: Sendable, Hashable, CustomStringConvertible {
+    /// The config file's path; nil for an environment variable.
+    public var file: String?
+    public var name: String
+    /// The setting with the same letters (ignoring `_` and case), if any.
+    public var meant: String?
+
+    public init(file: String?, name: String, meant: String?) {
+        (self.file, self.name, self.meant) = (file, name, meant)
+    }
+
+    public var description: String {
+        (file.map { "\($0): \(name)" } ?? "environment variable \(name)") + " is not a setting"
+            + (meant.map { "; did you mean \($0)?" } ?? "")
     }
 }
 

@@ -75,6 +75,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
     var console = try Console(store: store, accounts: Accounts(store: store), time: time, deviceSilence: config.deviceSilence, commands: commands,
                               connections: connections)
     console.videoRetentionDays = config.videoRetentionDays
+    console.ignoredSettings = config.unknownSettings
     console.register(on: router)
 
     var services: [any Service] = []

@@ -164,7 +164,16 @@ extension Console {
             level -= arrivals[hour] - departures[hour]
         }
         let labels = (0..<24).map { String(format: "%02d", $0) }
+        // Only administrators change settings; the others need not see the server's environment.
+        let ignored = context.user?.parsedRole?.allows(.manageUsers) == true ? ignoredSettings : []
+        let zh = language(request) == .zh
         return page(request, context, title: t["dashboard"]!, active: "dashboard", template: "dashboard", [
+            "hasIgnoredSettings": !ignored.isEmpty,
+            "ignoredSettings": ignored.map { setting -> String in
+                let place = setting.file.map { zh ? "配置文件 \($0) 中的 \(setting.name)" : "\(setting.name) in \($0)" }
+                    ?? (zh ? "环境变量 \(setting.name)" : "environment variable \(setting.name)")
+                return place + (setting.meant.map { zh ? "：是否应为 \($0)？" : ": did you mean \($0)?" } ?? "")
+            },
             "figures": figures.map { ["key": $0.0, "value": String($0.1), "label": t[$0.2] ?? $0.2] },
             "flows": ConsoleCharts.bars(labels: labels, series: [(t["entry"]!, arrivals), (t["exit"]!, departures)], title: t["flowsPerHour"]!),
             "occupancy": ConsoleCharts.line(labels: labels, values: Array(occupancy.prefix(currentHour + 1)), title: t["occupancyDay"]!),

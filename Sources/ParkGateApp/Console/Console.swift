@@ -19,6 +19,8 @@ struct Console: Sendable {
     var connections: CPMIConnections?
     /// `video.retentionDays`, shown on the captures page.
     var videoRetentionDays: Double = 30
+    /// Settings the server ignored at start (misspelt names), shown to administrators on the dashboard.
+    var ignoredSettings: [UnknownSetting] = []
 
     static let cookie = "parkgate_session"
 

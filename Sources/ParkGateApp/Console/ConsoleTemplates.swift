@@ -55,6 +55,7 @@ enum ConsoleTemplates {
 
     static let dashboard = """
         <h1>{{t.dashboard}} <small>{{t.live}}</small></h1>
+        {{#hasIgnoredSettings}}<section class="notice" id="ignored-settings"><p>{{t.ignoredSettings}}</p><ul>{{#ignoredSettings}}<li><code>{{.}}</code></li>{{/ignoredSettings}}</ul></section>{{/hasIgnoredSettings}}
         <section class="figures" id="figures">
         {{#figures}}<div class="figure"><span class="value" id="fig-{{key}}" data-key="{{key}}">{{value}}</span><span class="label">{{label}}</span></div>{{/figures}}
         </section>
@@ -102,6 +103,7 @@ enum ConsoleTemplates {
         dl.detail{display:grid;grid-template-columns:max-content auto;gap:3px 14px;background:#fff;padding:10px;border:1px solid #dde}dt{color:#666}
         pre.raw{background:#fff;border:1px solid #dde;padding:8px;white-space:pre-wrap;word-break:break-all}
         .error{color:#b8433c}.empty{color:#777}.paging{margin-top:8px}
+        .notice{background:#fff8e5;border:1px solid #e0c36a;border-radius:4px;padding:6px 12px;margin-bottom:10px}.notice ul{margin:4px 0}
         form.edit{display:flex;flex-direction:column;gap:8px;background:#fff;padding:12px;border:1px solid #dde;max-width:760px}
         form.edit label{display:flex;flex-direction:column;gap:2px}form.edit small{color:#777}
         body.login{display:flex;align-items:center;justify-content:center;height:100vh}

@@ -48,6 +48,8 @@ enum ConsoleText {
                                                 "psCode,event,time,plate; event arrive or depart; or pick a file"),
         "newUser": ("新建用户", "New user"), "newCampaign": ("新建检测任务", "New test campaign"), "language": ("English", "中文"),
         "yes": ("是", "yes"), "no": ("否", "no"), "all": ("全部", "all"), "open": ("未处理", "open"), "live": ("每 5 秒自动刷新", "refreshes every 5 s"),
+        "ignoredSettings": ("以下设置名不是 ParkGate 的设置项，启动时已忽略（相应设置仍为默认值）：",
+                            "These names are not ParkGate settings and were ignored at start (the defaults apply):"),
         "findingsOfMessage": ("该报文的不合规项", "Findings on this message"), "changedBy": ("操作人", "By"),
         "downlink": ("下发指令", "Downlink"), "blacklist": ("黑名单", "Blacklist"), "requestId": ("请求", "Request"), "request": ("下发请求", "Request"),
         "resultCode": ("车场应答", "Park's answer"), "requestedBy": ("发起人", "Asked by"), "requestedAt": ("发起时间", "Asked at"),
