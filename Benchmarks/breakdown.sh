@@ -36,13 +36,7 @@ bench_workdir breakdown
 
 variant() {  # LABEL ENV…
   local label=$1; shift
-  local dir="$work/data-$RANDOM$RANDOM"
-  "$patched" vendor add --data-dir "$dir" --code 102 --key BENCHKEY >/dev/null
-  env "$@" taskset -c 0 "$patched" serve --data-dir "$dir" --http-port "$port" --log-level error &
-  server=$!; pids+=("$server"); wait_health
-  TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
-    "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
-  export TOKEN
+  roadside_start "$patched" "" "" env "$@" taskset -c 0
   for c in $conns; do
     measure "$label" "$c" 1 "$server"
     echo "$label|$c|$last_per_cpu" >> "$work/figures"

@@ -42,12 +42,7 @@ for _ in $(seq 1 "$rounds"); do
     if [ "$workload" = cpmi ]; then
       cpmi_start "$bin" "$database"
     else
-      dir="$work/data-$n"
-      "$bin" vendor add --data-dir "$dir" ${database:+--database "$database"} --code 102 --key BENCHKEY >/dev/null
-      taskset -c 0 "$bin" serve --data-dir "$dir" ${database:+--database "$database"} --http-port "$port" --log-level error &
-      server=$!; pids+=("$server"); wait_health
-      TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
-        "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
+      roadside_start "$bin" "$database" "" taskset -c 0
     fi
     export TOKEN
     for c in $conns; do

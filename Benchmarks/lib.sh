@@ -32,6 +32,23 @@ wait_health() {
   echo "server did not come up" >&2; return 1
 }
 
+# roadside_start BINARY DATABASE_URL SERVE_FLAGS [PREFIX…]: a fresh data directory with vendor
+# 102 keyed, then `PREFIX… BINARY serve` on $port (PREFIX e.g. `taskset -c 0`; SERVE_FLAGS split
+# into words, e.g. "--sqlite-synchronous FULL"; an empty DATABASE_URL is SQLite in the data
+# directory), once healthy. Sets $server (also added to $pids) and exports TOKEN, a live token of
+# vendor 102 for Benchmarks/msensor.lua.
+roadside_start() {
+  local binary=$1 database=$2 flags=$3; shift 3
+  local dir="$work/data-$run_id-$RANDOM$RANDOM"
+  "$binary" vendor add --data-dir "$dir" ${database:+--database "$database"} --code 102 --key BENCHKEY >/dev/null
+  # shellcheck disable=SC2086
+  "$@" "$binary" serve --data-dir "$dir" ${database:+--database "$database"} --http-port "$port" $flags --log-level error &
+  server=$!; pids+=("$server"); wait_health
+  TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
+    "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
+  export TOKEN
+}
+
 # measure LABEL CONNECTIONS WRK_TASKSET SERVER_PIDS… ; prints one table row, sets last_rps/last_per_cpu
 measure() {
   local label=$1 c=$2 wrk_cpu=$3; shift 3

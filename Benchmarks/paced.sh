@@ -21,13 +21,7 @@ echo "paced: $rate requests/s requested, 64 connections, SQLite ${SYNC:-FULL}, $
 header
 for round in $(seq 1 "${ROUNDS:-3}"); do
   for bin in "$@"; do
-    dir="$work/data-$round-$RANDOM"
-    "$bin" vendor add --data-dir "$dir" --code 102 --key BENCHKEY >/dev/null
-    "$bin" serve --data-dir "$dir" --http-port "$port" --sqlite-synchronous "${SYNC:-FULL}" --log-level error &
-    server=$!; pids+=("$server"); wait_health
-    TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
-      "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
-    export TOKEN
+    roadside_start "$bin" "" "--sqlite-synchronous ${SYNC:-FULL}"
     RATE=$rate measure "$(basename "$bin")" 64 "" "$server"
     kill -TERM "$server"; wait "$server" 2>/dev/null || true
   done

@@ -33,14 +33,8 @@ wait_health_ceiling() {
 }
 
 start_parkgate() {  # DATABASE_URL SYNCHRONOUS TASKSET
-  local dir="$work/data-$run_id-$RANDOM"
-  "$bin/parkgate" vendor add --data-dir "$dir" ${1:+--database "$1"} --code 102 --key BENCHKEY >/dev/null
-  ${3:+taskset -c $3} "$bin/parkgate" serve --data-dir "$dir" ${1:+--database "$1"} --http-port "$port" \
-    --sqlite-synchronous "$2" --log-level error &
-  server=$!; pids+=("$server"); wait_health
-  TOKEN=$(curl -s -d 'jdata={"comType":"102","dataTime":"20240301083000","comKey":"BENCHKEY"}' \
-    "http://127.0.0.1:$port/park/token" | sed 's/.*"token":"\([0-9A-F]*\)".*/\1/')
-  export TOKEN
+  # shellcheck disable=SC2046
+  roadside_start "$bin/parkgate" "$1" "--sqlite-synchronous $2" $([ -n "$3" ] && echo taskset -c "$3")
 }
 stop_server() { kill -TERM "$server"; wait "$server" 2>/dev/null || true; }
 
