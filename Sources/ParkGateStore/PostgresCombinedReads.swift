@@ -18,7 +18,10 @@ enum PostgresCombinedReads {
             sql += "SELECT \(index) AS q, row_to_json(t)::text AS j FROM (\(read.sql)) t"
             binds += read.binds
         }
-        return SQLStatement(sql, binds)
+        // Prepared reads combine into a text as fixed as theirs.
+        var statement = SQLStatement(sql, binds)
+        statement.prepared = reads.allSatisfy(\.prepared)
+        return statement
     }
 
     /// The combined statement's rows, split back into one list per read.

@@ -12,6 +12,9 @@ public final class PostgresDatabase: SQLDatabase, Service {
     let logger: Logger
     /// Whether `run` has begun, and who waits for it (`untilRunning`).
     private let runState = Mutex<(running: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    /// The schema's column types, read after the migrations (`SQLStatement.arrayInsert` casts to them).
+    private let schemaTypes = Mutex<ColumnTypes?>(nil)
+    public var columnTypes: ColumnTypes? { schemaTypes.withLock { $0 } }
 
     public init(url: String, logger: Logger) throws {
         guard let configuration = Self.configuration(url: url) else { throw StoreError.badDatabaseURL(url) }
@@ -98,6 +101,17 @@ public final class PostgresDatabase: SQLDatabase, Service {
                 )
             }
         }
+        var types: ColumnTypes = [:]
+        for row in try await query(
+            """
+            SELECT c.relname AS t, a.attname AS c, format_type(a.atttypid, a.atttypmod) AS type
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            """)
+        {
+            if let table = row.text("t"), let column = row.text("c"), let type = row.text("type") { types[table, default: [:]][column] = type }
+        }
+        schemaTypes.withLock { $0 = types }
     }
 
     public func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
@@ -164,24 +178,21 @@ public final class PostgresDatabase: SQLDatabase, Service {
                 var rows: [[SQLRow]] = []
                 if reads.count > 1 {
                     let combined = PostgresCombinedReads.statement(reads)
-                    rows = try PostgresCombinedReads.split(
-                        try await Self.rows(try await connection.query(combined.postgresQuery, logger: logger)), reads: reads.count)
+                    rows = try PostgresCombinedReads.split(try await Self.rows(combined, on: connection, logger: logger), reads: reads.count)
                 } else {
-                    for statement in reads {
-                        rows.append(try await Self.rows(try await connection.query(statement.postgresQuery, logger: logger)))
-                    }
+                    for statement in reads { rows.append(try await Self.rows(statement, on: connection, logger: logger)) }
                 }
                 let (writes, result) = try plan(rows)
                 switch writes.count {
                 case 0:
                     break
                 case 1:
-                    try await Self.execute(writes[0].postgresQuery, on: connection, logger: logger)
+                    try await Self.execute(writes[0], on: connection, logger: logger)
                 default:
                     try await connection.withTransaction(logger: logger) { connection in
                         if writes.count <= Self.separateWrites {
                             // Few (merged) statements: each with its parameters, no literal inlining, no PL/pgSQL.
-                            for statement in writes { try await Self.execute(statement.postgresQuery, on: connection, logger: logger) }
+                            for statement in writes { try await Self.execute(statement, on: connection, logger: logger) }
                         } else {
                             // Many: one round trip for the whole batch's writes instead of one per statement.
                             try await Self.execute(PostgresQuery(unsafeSQL: SQLStatement.doBlock(writes)), on: connection, logger: logger)
@@ -203,16 +214,34 @@ public final class PostgresDatabase: SQLDatabase, Service {
         for try await _ in try await connection.query(query, logger: logger) {}
     }
 
+    /// Runs a write to its end, prepared by name when it is marked so.
+    static func execute(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws {
+        if statement.prepared {
+            try await NamedStatement.execute(statement.postgresQuery, on: connection, logger: logger)
+        } else {
+            try await execute(statement.postgresQuery, on: connection, logger: logger)
+        }
+    }
+
     /// Up to this many writes go as separate statements; more go as one `DO` block.
     static let separateWrites = 8
+
+    /// A read's rows, prepared by name when it is marked so.
+    static func rows(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws -> [SQLRow] {
+        if statement.prepared {
+            var result: [SQLRow] = []
+            for try await row in try await NamedStatement.rows(statement.postgresQuery, on: connection, logger: logger) {
+                result.append(SQLRow(row))
+            }
+            return result
+        }
+        return try await rows(try await connection.query(statement.postgresQuery, logger: logger))
+    }
 
     static func rows(_ sequence: PostgresRowSequence) async throws -> [SQLRow] {
         var result: [SQLRow] = []
         for try await row in sequence {
-            var values: [String: SQLValue] = [:]
-            // Unquoted identifiers come back lower-case already.
-            for cell in row { values[cell.columnName] = SQLValue(cell: cell) }
-            result.append(SQLRow(values: values))
+            result.append(SQLRow(row))
         }
         return result
     }
@@ -312,6 +341,15 @@ extension SQLStatement {
             }
         }
         return out
+    }
+}
+
+extension SQLRow {
+    init(_ row: PostgresRow) {
+        var values: [String: SQLValue] = [:]
+        // Unquoted identifiers come back lower-case already.
+        for cell in row { values[cell.columnName] = SQLValue(cell: cell) }
+        self.init(values: values)
     }
 }
 

@@ -19,6 +19,9 @@ public enum SQLValue: Sendable, Hashable {
 public struct SQLStatement: Sendable {
     public var sql: String
     public var binds: [SQLValue]
+    /// PostgreSQL runs it as a named prepared statement, parsed and planned once per
+    /// connection: for texts that stay the same from batch to batch (`arrayInsert`).
+    public var prepared = false
 
     public init(_ sql: String, _ binds: [SQLValue] = []) {
         self.sql = sql
@@ -83,9 +86,17 @@ public protocol SQLDatabase: Sendable {
         reads: [SQLStatement], _ plan: @Sendable ([[SQLRow]]) throws -> (writes: [SQLStatement], result: T)
     ) async throws -> T
     func close() async throws
+    /// The schema's column types by table and column, where multi-row inserts should bind each
+    /// column as one array (PostgreSQL, once migrated); nil where they should not (SQLite).
+    var columnTypes: ColumnTypes? { get }
 }
 
+/// Column types by table and column, as the database names them (`bigint`, `text`, …).
+public typealias ColumnTypes = [String: [String: String]]
+
 extension SQLDatabase {
+    public var columnTypes: ColumnTypes? { nil }
+
     public func query(_ sql: String, _ binds: [SQLValue] = []) async throws -> [SQLRow] {
         try await query(SQLStatement(sql, binds))
     }
@@ -132,7 +143,11 @@ extension SQLStatement {
     /// commands run before their (k+1)-th, and among them the `INSERT … VALUES (…)` statements
     /// with the same text become one multi-row insert. Each command's statements keep their
     /// order; other statements are kept as they are.
-    public static func merged(_ commands: [[SQLStatement]]) -> [SQLStatement] {
+    ///
+    /// With `columnTypes` (PostgreSQL's, see `SQLDatabase.columnTypes`) such an insert binds
+    /// each column's values as one array (`arrayInsert`), so its text does not depend on the
+    /// number of rows and it can be prepared once.
+    public static func merged(_ commands: [[SQLStatement]], columnTypes: ColumnTypes? = nil) -> [SQLStatement] {
         // An item of a stage: a statement kept as it is, or one insert text (its rows apart).
         enum Item {
             case single(SQLStatement)
@@ -161,6 +176,10 @@ extension SQLStatement {
                 case .single(let statement): result.append(statement)
                 case .insert(let head, let row, let rest, let group):
                     let all = rows[group]
+                    if let columnTypes, let statement = arrayInsert(head: head, row: row, rest: rest, rows: all, columnTypes: columnTypes) {
+                        result.append(statement)
+                        continue
+                    }
                     // PostgreSQL takes at most 65,535 parameters in a statement.
                     let perStatement = max(1, 60_000 / max(1, all[0].count))
                     for start in stride(from: 0, to: all.count, by: perStatement) {
@@ -183,20 +202,20 @@ extension SQLStatement {
     /// `merged` over runs of consecutive commands whose keys (the rows they upsert) are
     /// disjoint: one multi-row upsert may not touch a row twice (PostgreSQL refuses it with
     /// SQLSTATE 21000), so a repeated key starts the next run; the runs keep their order.
-    public static func merged(_ commands: [[SQLStatement]], keys: [Set<String>]) -> [SQLStatement] {
+    public static func merged(_ commands: [[SQLStatement]], keys: [Set<String>], columnTypes: ColumnTypes? = nil) -> [SQLStatement] {
         var result: [SQLStatement] = []
         var run: [[SQLStatement]] = []
         var runKeys: Set<String> = []
         for (statements, commandKeys) in zip(commands, keys) {
             if !commandKeys.isDisjoint(with: runKeys) {
-                result += merged(run)
+                result += merged(run, columnTypes: columnTypes)
                 run = []
                 runKeys = []
             }
             run.append(statements)
             runKeys.formUnion(commandKeys)
         }
-        return result + merged(run)
+        return result + merged(run, columnTypes: columnTypes)
     }
 
     /// The statements as one PostgreSQL statement of data-modifying CTEs (`WITH w0 AS (…), w1 AS

@@ -44,3 +44,42 @@ import Testing
         #expect(SQLStatement.folded([wide, wide]) == nil)
     }
 }
+
+/// PostgreSQL's form of a batch's inserts: each column bound as one array, the text the same
+/// whatever the number of rows, so that it can be prepared once.
+@Suite struct ArrayInsertTests {
+    let types: ColumnTypes = ["t": ["a": "bigint", "b": "text", "c": "integer", "d": "double precision"]]
+
+    @Test func aStagesInsertsBecomeOneInsertOfArrays() throws {
+        let insert = "INSERT INTO t (a, b, c, d)\nVALUES (?, ?, 0, ?) ON CONFLICT (a) DO UPDATE SET b = excluded.b"
+        let merged = SQLStatement.merged(
+            [[SQLStatement(insert, [.int(1), .text(#"say "hi", \ {x}"#), .double(2.5)])], [SQLStatement(insert, [.int(-2), .null, .int(3)])],
+             [SQLStatement(insert, [.int(3), .text("NULL"), .null])]],
+            columnTypes: types)
+        #expect(merged.count == 1)
+        #expect(merged[0].sql == """
+            INSERT INTO t (a, b, c, d)\nSELECT u.c0, u.c1, 0::integer, u.c2 FROM unnest(?::bigint[], ?::text[], ?::double precision[]) \
+            AS u(c0, c1, c2) WHERE true ON CONFLICT (a) DO UPDATE SET b = excluded.b
+            """)
+        #expect(merged[0].binds == [.text("{1,-2,3}"), .text(#"{"say \"hi\", \\ {x}",NULL,"NULL"}"#), .text("{2.5,3,NULL}")])
+        #expect(merged[0].prepared)
+        // One row gives the same text.
+        #expect(SQLStatement.merged([[SQLStatement(insert, [.int(1), .text("x"), .null])]], columnTypes: types)[0].sql == merged[0].sql)
+    }
+
+    @Test func whatArraysCannotCarryStaysMultiRow() {
+        func merged(_ sql: String, _ binds: [SQLValue]) -> SQLStatement {
+            SQLStatement.merged([[SQLStatement(sql, binds)], [SQLStatement(sql, binds)]], columnTypes: types)[0]
+        }
+        // A column the schema does not have, an expression, a double for an integer or text column
+        // (PostgreSQL would round or print it its own way when bound alone).
+        #expect(!merged("INSERT INTO t (a, z) VALUES (?, ?)", [.int(1), .int(2)]).prepared)
+        #expect(!merged("INSERT INTO t (a, b) VALUES (?, now())", [.int(1)]).prepared)
+        #expect(!merged("INSERT INTO t (a, c) VALUES (?, ?)", [.int(1), .double(1.5)]).prepared)
+        #expect(!merged("INSERT INTO t (a, b) VALUES (?, ?)", [.int(1), .double(1.5)]).prepared)
+        #expect(!merged("INSERT INTO u (a) VALUES (?)", [.int(1)]).prepared)
+        #expect(merged("INSERT INTO u (a) VALUES (?)", [.int(1)]).sql == "INSERT INTO u (a) VALUES (?), (?)")
+        // SQLite (no column types): multi-row as before.
+        #expect(!SQLStatement.merged([[SQLStatement("INSERT INTO t (a) VALUES (?)", [.int(1)])]])[0].prepared)
+    }
+}

@@ -90,4 +90,55 @@ import Testing
             #expect(try await database.query("SELECT count(*) AS n FROM t").first?.int("n") == 1, "nothing of the failed statement stayed")
         }
     }
+
+    /// Inserts of arrays, prepared by name, in PostgreSQL: every value arrives as it was bound
+    /// (quotes, backslashes, braces, the text "NULL", NULL, Chinese), whatever the number of rows,
+    /// also after the statement has gone generic (the sixth execution on a connection); an upsert
+    /// updates; a failing one is an error and leaves nothing.
+    @Test func insertsOfArraysArriveAsBound() async throws {
+        guard Backend.available.contains(.postgres) else { return }
+        try await TestDatabases.withPostgres { database in
+            try await database.migrate([Migration(name: "t") { _ in
+                ["CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT, n INTEGER NOT NULL, x DOUBLE PRECISION)"]
+            }])
+            let types = try #require(database.columnTypes)
+            #expect(types["t"] == ["k": "bigint", "v": "text", "n": "integer", "x": "double precision"])
+            let insert = "INSERT INTO t (k, v, n, x) VALUES (?, ?, 7, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v"
+            let texts: [SQLValue] = [.text(#"it's "quoted" \ {a,b}"#), .text("NULL"), .null, .text(""), .text("京A12345 停车场"), .text(",}")]
+            var expected: [Int64: SQLValue] = [:]
+            var next: Int64 = 1
+            for round in 0..<8 {
+                let rows = (0...(round % 4)).map { offset -> [SQLStatement] in
+                    defer { next += 1 }
+                    let value = texts[Int(next) % texts.count]
+                    expected[next] = value
+                    return [SQLStatement(insert, [.int(next), value, offset == 0 ? .null : .double(Double(next) / 4)])]
+                }
+                let statements = SQLStatement.merged(rows, columnTypes: types)
+                #expect(statements.count == 1 && statements[0].prepared)
+                _ = try await database.readModifyWrite(reads: []) { _ in (statements, true) }
+            }
+            let stored = try await database.query("SELECT k, v, n FROM t ORDER BY k")
+            #expect(stored.count == expected.count)
+            for row in stored {
+                let key = try #require(row.int("k"))
+                #expect(row.values["v"] == expected[key], "row \(key)")
+                #expect(row.int("n") == 7)
+            }
+            // An upsert through the same prepared text updates.
+            let again = SQLStatement.merged([[SQLStatement(insert, [.int(1), .text("updated"), .null])]], columnTypes: types)
+            _ = try await database.readModifyWrite(reads: []) { _ in (again, true) }
+            #expect(try await database.query("SELECT v FROM t WHERE k = 1").first?.text("v") == "updated")
+            // A failing prepared insert (NULL into NOT NULL) is an error, and none of its rows stays.
+            let failing = SQLStatement.merged(
+                [[SQLStatement("INSERT INTO t (k, v, n) VALUES (?, ?, ?)", [.int(100), .text("a"), .int(1)])],
+                 [SQLStatement("INSERT INTO t (k, v, n) VALUES (?, ?, ?)", [.int(101), .text("b"), .null])]],
+                columnTypes: types)
+            #expect(failing.count == 1 && failing[0].prepared)
+            await #expect(throws: StoreError.self) {
+                _ = try await database.readModifyWrite(reads: []) { _ in (failing, true) }
+            }
+            #expect(try await database.query("SELECT count(*) AS n FROM t WHERE k >= 100").first?.int("n") == 0)
+        }
+    }
 }

@@ -310,6 +310,43 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// A batch of two parks whose lots use the same oprNums and record codes (both are only unique
+    /// within a park): each report reads its own park's request and record (PostgreSQL reads all
+    /// parks at once by (park, key) pairs), a repeat replays its own park's answer, and an exit
+    /// takes its own park's entry time.
+    @Test(arguments: Backend.available)
+    func aBatchOfTwoParksReadsEachParksOwn(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            try await Self.saveParkP1(store)
+            try await store.savePark(ParkRecord(
+                code: "P2", name: "二号", totalSpaces: 10, account: "lot2", passwordHash: "x", secret: nil, signatureOn: false,
+                createdAt: Self.base, updatedAt: Self.base))
+            func command(_ park: String, _ opr: String, _ report: ParkingReport) -> ParkingCommand {
+                ParkingCommand(
+                    parkCode: park, oprNum: opr, code: "2", report: report,
+                    raw: RawMessage(protocolName: "cpmi", sender: park, interface: "2", messageId: opr, contentHash: park + opr, body: "{}",
+                                    receivedAt: Self.base),
+                    now: Self.base) { "answer of \(park) \(opr)" }
+            }
+            func entry(minute: Double) -> ParkingReport {
+                .entry(ParkingEntry(recordCode: "R1", plate: "京A1", inCross: "IN1", inTime: Self.base.addingTimeInterval(minute * 60),
+                                    inTimeText: "t", inIdentity: nil, carColor: "蓝", operatorName: "o"))
+            }
+            let exit = ParkingReport.exit(ParkingExit(
+                recordCode: "R1", plate: "京A1", inCross: "IN1", outCross: "OUT1", inTime: nil, inTimeText: "",
+                outTime: Self.base.addingTimeInterval(3_600), outTimeText: "t2", inIdentity: nil, outIdentity: "2", parkMinutes: nil,
+                carColor: "蓝", chargeStatus: "1", payMoney: Money(fen: 500), discountMoney: Money(fen: 0), incomeMoney: Money(fen: 500),
+                paymentMode: nil, payOrigin: nil, exitType: "0", operatorName: "o"))
+            let first = try await store.recordParkingBatch([command("P1", "A", entry(minute: 0)), command("P2", "A", entry(minute: 30))])
+            #expect(first == [.accepted(answer: "answer of P1 A"), .accepted(answer: "answer of P2 A")])
+            let second = try await store.recordParkingBatch([command("P1", "B", exit), command("P2", "A", entry(minute: 30)), command("P2", "C", exit)])
+            #expect(second == [.accepted(answer: "answer of P1 B"), .replayed(answer: "answer of P2 A"), .accepted(answer: "answer of P2 C")])
+            #expect(try await store.parkingRecord(parkCode: "P1", recordCode: "R1")?.parkMinutes == 60)
+            #expect(try await store.parkingRecord(parkCode: "P2", recordCode: "R1")?.parkMinutes == 30)
+            #expect(try await store.counts().rawMessages == 4)
+        }
+    }
+
     /// Reports of one batch that upsert the same row by a key of their own (a lot sending one
     /// picture, prepayment or device status twice, concurrently under two `oprNum`s): all
     /// accepted, the later one's values kept. On PostgreSQL one multi-row upsert may not touch a
