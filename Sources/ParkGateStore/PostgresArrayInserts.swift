@@ -31,16 +31,16 @@ extension SQLStatement {
         guard let types = columnTypes[table], row.first == "(", row.last == ")" else { return nil }
         let items = row.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard items.count == columns.count else { return nil }
+        // Every row binds one value per `?`.
+        let parameters = items.filter { $0 == "?" }.count
+        guard items.count == columns.count, parameters > 0, rows.allSatisfy({ $0.count == parameters }) else { return nil }
 
         var select: [String] = [], arrays: [String] = [], names: [String] = [], binds: [SQLValue] = []
         var parameter = 0
         for (item, column) in zip(items, columns) {
             guard let type = types[column] else { return nil }
             if item == "?" {
-                guard let literal = arrayLiteral(rows.map { $0.count > parameter ? $0[parameter] : .null }, type: type),
-                    rows.allSatisfy({ $0.count > parameter })
-                else { return nil }
+                guard let literal = arrayLiteral(rows.map { $0[parameter] }, type: type) else { return nil }
                 names.append("c\(parameter)")
                 select.append("u.c\(parameter)")
                 arrays.append("?::\(type)[]")
@@ -51,7 +51,6 @@ extension SQLStatement {
                 select.append("\(item)::\(type)")
             }
         }
-        guard parameter > 0, rows.allSatisfy({ $0.count == parameter }) else { return nil }
         // `WHERE true`: without it PostgreSQL would read a following ON CONFLICT as a join's ON.
         var sql = String(head)
         sql += "SELECT " + select.joined(separator: ", ")

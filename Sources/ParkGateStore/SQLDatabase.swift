@@ -19,8 +19,8 @@ public enum SQLValue: Sendable, Hashable {
 public struct SQLStatement: Sendable {
     public var sql: String
     public var binds: [SQLValue]
-    /// PostgreSQL runs it as a named prepared statement, parsed and planned once per
-    /// connection: for texts that stay the same from batch to batch (`arrayInsert`).
+    /// PostgreSQL runs it as a named prepared statement, parsed once per connection: for texts
+    /// that stay the same from batch to batch (`arrayInsert`, the T/CPMI batch's reads).
     public var prepared = false
 
     public init(_ sql: String, _ binds: [SQLValue] = []) {
