@@ -7,8 +7,8 @@ import Glibc
 /// tests' commands. Foundation's `Process.run()` on Linux (toolchain 6.3) sometimes crashes a
 /// process that has many descriptors open: it over-reads `/proc/self/fd` entries while choosing
 /// what to close (swift-corelibs-foundation PR 5472). Here the child gets standard input from
-/// /dev/null, standard output and error into a file (or /dev/null), and every other descriptor
-/// closed (`posix_spawn_file_actions_addclosefrom_np`).
+/// /dev/null, standard output and error into a file (or /dev/null), every other descriptor
+/// closed (`posix_spawn_file_actions_addclosefrom_np`), and signals as a fresh process has them.
 public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     private let lock = NSLock()
@@ -31,8 +31,20 @@ public final class ChildProcess: @unchecked Sendable {
         let environmentList = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let envp = environmentList.map { strdup($0) } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
+        // The child starts with no signal blocked and every signal at its default action: it
+        // would otherwise inherit the spawning thread's mask (the test process's threads block
+        // SIGTERM, so `terminate()` left chromedriver running after the suite) and ignored SIGPIPE.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw Failure(description: "\(executable): \(String(cString: strerror(result)))") }
         pid = child
     }
