@@ -144,6 +144,7 @@ extension Simulate {
         var retryInterval: Double = 600
         @Option(name: .customLong("tcp-port"), help: "The platform's T/CPMI downlink port: each lot logs in there and answers the platform's requests.")
         var tcpPort: Int?
+        @Option(help: "Seconds one request may take before it is kept for a retry.") var timeout: Double = 10
 
         func run() async throws {
             guard parks > 0 else { throw ValidationError("--parks must be at least 1") }
@@ -153,7 +154,7 @@ extension Simulate {
             }
             let report = try await ParkingLotSimulator(
                 target: target, lots: lots, rate: rate, duration: duration, heartbeatInterval: heartbeat, retryInterval: retryInterval,
-                downlinkPort: tcpPort).run()
+                downlinkPort: tcpPort, requestTimeout: timeout).run()
             print(report)
             if report.acknowledged < report.sent - report.retriedAndDelivered { throw ExitCode(2) }
         }

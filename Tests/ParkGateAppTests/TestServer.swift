@@ -34,6 +34,11 @@ struct TestServer {
         config.vendorCacheSeconds = 0
         config.henanCacheSeconds = 0
         config.logLevel = "warning"
+        // The test client keeps one connection, and the server closes a connection idle for the
+        // request timeout: a test body that runs past 30 s on a loaded machine (four simulator
+        // tests in one run of the suite) would find it closed ("I/O on closed channel"). Tests of
+        // the timeout set their own.
+        config.requestTimeout = 600
         if backend == .postgres { config.databaseURL = try await TestDatabases.freshPostgresDatabase() }
         configure(&config)
         let platform = try Platform.open(config, logger: TestDatabases.logger)

@@ -34,6 +34,8 @@ public final class CPMIClient: Sendable {
     let http: HTTPClient
     public let outbox: any Outbox
     public let retryInterval: TimeInterval
+    /// How long one request may take before it counts as undelivered (and goes to the outbox).
+    public let requestTimeout: TimeInterval
     let token = Mutex<String?>(nil)
     let serial = Atomic<UInt64>(0)
     let failures = Mutex<[String]>([])
@@ -43,9 +45,9 @@ public final class CPMIClient: Sendable {
     public var recentFailures: [String] { failures.withLock { $0 } }
 
     public init(baseURL: String, account: String, password: String, secret: String?, http: HTTPClient, outbox: any Outbox = MemoryOutbox(),
-                retryInterval: TimeInterval = 600) {
+                retryInterval: TimeInterval = 600, requestTimeout: TimeInterval = 10) {
         (self.baseURL, self.account, self.password, self.secret, self.http) = (baseURL, account, password, secret, http)
-        (self.outbox, self.retryInterval) = (outbox, retryInterval)
+        (self.outbox, self.retryInterval, self.requestTimeout) = (outbox, retryInterval, requestTimeout)
     }
 
     /// Upper-case hex MD5 of data text + token + secret (PROFILE).
@@ -139,7 +141,7 @@ public final class CPMIClient: Sendable {
         request.body = .bytes(ByteBuffer(string: "param=" + envelope.addingPercentEncoding(withAllowedCharacters: allowed)!))
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: .seconds(10))
+            response = try await http.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
         } catch {
             throw Failure.transport("\(error)")
         }

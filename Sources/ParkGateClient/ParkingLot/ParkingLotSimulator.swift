@@ -53,15 +53,27 @@ public struct ParkingLotSimulator: Sendable {
     public var retryInterval: Double
     /// The platform's downlink TCP port: each lot keeps a connection there and answers requests.
     public var downlinkPort: Int?
+    /// Seconds one request may take before it is kept for a retry.
+    public var requestTimeout: Double
 
     public init(target: String, lots: [Lot], rate: Double, duration: Double, heartbeatInterval: Double = 60, retryInterval: Double = 600,
-                downlinkPort: Int? = nil) {
+                downlinkPort: Int? = nil, requestTimeout: Double = 10) {
         (self.target, self.lots, self.rate, self.duration) = (target, lots, rate, duration)
         (self.heartbeatInterval, self.retryInterval, self.downlinkPort) = (heartbeatInterval, retryInterval, downlinkPort)
+        self.requestTimeout = requestTimeout
+    }
+
+    /// A car inside a lot: it is inside from the moment it enters, and `entered` says (once the
+    /// platform has answered) whether its entry was acknowledged. Its exit waits for that answer,
+    /// so a record's uploads keep their order however slowly the platform answers.
+    struct Car: Sendable {
+        var plate: String
+        var inTime: Date
+        var entered: Task<Bool, Never>?
     }
 
     final class State: Sendable {
-        let inside: Mutex<[[String: (plate: String, inTime: Date)]]>
+        let inside: Mutex<[[String: Car]]>
         let report = Mutex(Report())
         let serial = Atomic<UInt64>(0)
         init(lots: Int) { inside = Mutex(Array(repeating: [:], count: lots)) }
@@ -70,11 +82,11 @@ public struct ParkingLotSimulator: Sendable {
     static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + Array(repeating: 0x20, count: 256) + [0xFF, 0xD9]).base64EncodedString()
 
     public func run() async throws -> Report {
-        try await withSimulatorHTTPClient { http in try await run(http: http) }
+        try await withSimulatorHTTPClient(read: .milliseconds(Int64(requestTimeout * 1000))) { http in try await run(http: http) }
     }
 
     func run(http: HTTPClient) async throws -> Report {
-        let clients = lots.map { CPMIClient(baseURL: target, account: $0.account, password: $0.password, secret: $0.secret, http: http, retryInterval: retryInterval) }
+        let clients = lots.map { CPMIClient(baseURL: target, account: $0.account, password: $0.password, secret: $0.secret, http: http, retryInterval: retryInterval, requestTimeout: requestTimeout) }
         let state = State(lots: lots.count)
         let time = ChinaTime()
         let stamp = { @Sendable (date: Date) in time.formatDashed(date) }
@@ -94,7 +106,7 @@ public struct ParkingLotSimulator: Sendable {
                     let entry = #"{"recordCode":"\#(record)","carNum":"\#(plate)","inCross":"\#(inCross)","inTime":"\#(stamp(now))","inIdentity":"2","carColor":"","operatorName":"sim"}"#
                     let answer = await clients[index].sendOrKeep(code: "2", dataText: entry)
                     count("2", answer)
-                    state.inside.withLock { $0[index][record] = (plate, now) }
+                    state.inside.withLock { $0[index][record] = Car(plate: plate, inTime: now) }
                     return record
                 },
                 unlicensedExit: { plate, record in
@@ -143,7 +155,7 @@ public struct ParkingLotSimulator: Sendable {
                     let now = Date()
                     let serial = state.serial.add(1, ordering: .relaxed).newValue
                     // Keep lots about half full: enter when below half, leave above, at random near it.
-                    let (leaving, free): ((String, (plate: String, inTime: Date))?, Int) = state.inside.withLock { inside in
+                    let (leaving, free): ((String, Car)?, Int) = state.inside.withLock { inside in
                         let occupied = inside[lotIndex].count
                         let enter = occupied == 0 || (occupied < lot.total && Double.random(in: 0..<1) < 1 - Double(occupied) / Double(lot.total))
                         if enter { return (nil, lot.total - occupied - 1) }
@@ -151,13 +163,13 @@ public struct ParkingLotSimulator: Sendable {
                         let stay = inside[lotIndex].removeValue(forKey: key)!
                         return ((key, stay), lot.total - occupied + 1)
                     }
-                    if let (record, stay) = leaving {
+                    if let (record, stay) = leaving, await stay.entered?.value ?? true {
                         let minutes = max(1, Int(now.timeIntervalSince(stay.inTime) / 60))
                         let fee = behaviours[lotIndex].fee(entry: stay.inTime, exit: now).fee.text
                         let exit = #"{"recordCode":"\#(record)","carNum":"\#(stay.plate)","inCross":"IN1","outCross":"OUT1","inTime":"\#(stamp(stay.inTime))","outTime":"\#(stamp(now))","inIdentity":"2","outIdentity":"2","parkMinutes":\#(minutes),"carColor":"蓝","chargeStatus":"1","payMoney":\#(fee),"discountMoney":0,"incomeMoney":\#(fee),"paymentMode":"4","payOrigin":"1","exitType":"0","operatorName":"sim"}"#
                         let bill = #"{"parkCode":"\#(lot.parkCode)","carNum":"\#(stay.plate)","inCross":"IN1","outcross":"OUT1","inTime":"\#(stamp(stay.inTime))","outTime":"\#(stamp(now))","carType":"2","recordCode":"\#(record)","inImage":"","outImage":"","payMoney":\#(fee),"incomeMoney":\#(fee),"discountMoney":0,"paymentRecordList":[{"billNumber":"\#(record)-1","amountReceivable":\#(fee),"actualReceivable":\#(fee),"discountAmount":0,"payTime":"\#(stamp(now))","payStatus":"1","paymentMode":"4","payOrigin":"1","tollerAccout":"sim"}]}"#
                         count("4", await client.sendOrKeep(code: "4", dataText: exit, bill: bill))
-                    } else {
+                    } else if leaving == nil {
                         let record = "\(lot.parkCode)-\(serial)"
                         let plate = "京" + String(format: "A%05d", Int(serial % 100_000))
                         if behaviours[lotIndex].isBlacklisted(plate) {
@@ -165,10 +177,16 @@ public struct ParkingLotSimulator: Sendable {
                             return
                         }
                         let entry = #"{"recordCode":"\#(record)","carNum":"\#(plate)","inCross":"IN1","inTime":"\#(stamp(now))","inIdentity":"2","carColor":"蓝","operatorName":"sim"}"#
-                        let answer = await client.sendOrKeep(code: "2", dataText: entry)
-                        count("2", answer)
-                        if answer?.resultCode == "0000" {
-                            state.inside.withLock { $0[lotIndex][record] = (plate, now) }
+                        let entered = Task {
+                            let answer = await client.sendOrKeep(code: "2", dataText: entry)
+                            count("2", answer)
+                            return answer?.resultCode == "0000"
+                        }
+                        state.inside.withLock { $0[lotIndex][record] = Car(plate: plate, inTime: now, entered: entered) }
+                        if await !entered.value {
+                            // Refused: the car is not counted inside (nor does it leave).
+                            state.inside.withLock { _ = $0[lotIndex].removeValue(forKey: record) }
+                        } else {
                             count("5", await client.sendOrKeep(code: "5", dataText: #"{"recordCode":"\#(record)","imageCode":"1","imageType":"2","imageBase64":"\#(Self.jpeg)"}"#))
                         }
                     }

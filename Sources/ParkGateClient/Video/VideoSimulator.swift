@@ -199,9 +199,7 @@ public struct VideoSimulator: Sendable {
         var answer: VideoClient.Answer?
         var stale: String?
         var loginRefused = false
-        // Up to two renewals: with keys that live seconds (tests), a key fresh from a login can
-        // expire again before a loaded server reads the resent request.
-        for attempt in 0..<3 {
+        for attempt in 0..<2 {
             guard let key = await key(index, stale: stale, client: client, shared: shared) else {
                 loginRefused = true
                 break
@@ -211,8 +209,8 @@ public struct VideoSimulator: Sendable {
             } else {
                 answer = try? await client.keepAlive(family: device.kind, deviceID: device.id, key: key, sentAt: pictures.compactNow())
             }
-            // An expired or revoked key: log in again and send again.
-            guard attempt < 2, let code = answer?.errorCode, ["EC001", "EC002", "EC003"].contains(code) else { break }
+            // An expired or revoked key: log in again and send once more.
+            guard attempt == 0, let code = answer?.errorCode, ["EC001", "EC002", "EC003"].contains(code) else { break }
             stale = key
         }
         let elapsed = ContinuousClock.now - began
