@@ -163,6 +163,7 @@ public struct ParkingLotSimulator: Sendable {
                         let stay = inside[lotIndex].removeValue(forKey: key)!
                         return ((key, stay), lot.total - occupied + 1)
                     }
+                    // A leaving car whose entry was refused has no exit to upload (neither branch).
                     if let (record, stay) = leaving, await stay.entered?.value ?? true {
                         let minutes = max(1, Int(now.timeIntervalSince(stay.inTime) / 60))
                         let fee = behaviours[lotIndex].fee(entry: stay.inTime, exit: now).fee.text
