@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// Multi-row inserts whose text does not depend on the number of rows, run as named prepared
 /// statements.
@@ -14,12 +15,47 @@ import PostgresNIO
 /// as one array, `INSERT INTO t (a, b) SELECT u.c0, u.c1 FROM unnest(?::bigint[], ?::text[]) AS
 /// u(c0, c1) WHERE true ON CONFLICT …`, gives one text per insert, prepared once per connection
 /// and planned once (PostgreSQL's generic plan after five executions).
-extension SQLStatement {
-    /// The rows of `head VALUES row rest` (as `merged` splits an insert) as one insert of arrays,
-    /// or nil when the row holds anything but `?`, `NULL`, integers and simple quoted strings,
-    /// a column's type is unknown, or a value would not convert the way PostgreSQL converts it
-    /// when bound alone (a double into an integer or text column).
-    static func arrayInsert(head: Substring, row: Substring, rest: Substring, rows: [[SQLValue]], columnTypes: ColumnTypes) -> SQLStatement? {
+/// Column types by table and column, as the database names them (`bigint`, `text`, …), and the
+/// array form of each insert text worked out from them once.
+///
+/// Working out an insert's array form (splitting its column list and row, looking up the types,
+/// writing the new text) cost ~6% of all the CPU of a T/CPMI batch on PostgreSQL when it was
+/// redone for every batch (`perf`, 16 connections, mostly Foundation's `trimmingCharacters`);
+/// the store's insert texts are a few dozen constants, so each is worked out on first use.
+public final class ColumnTypes: Sendable, ExpressibleByDictionaryLiteral {
+    public let tables: [String: [String: String]]
+    /// Insert text → its array form (nil: it has none).
+    private let forms = Mutex<[String: ArrayInsertForm?]>([:])
+
+    public init(_ tables: [String: [String: String]]) { self.tables = tables }
+    public convenience init(dictionaryLiteral elements: (String, [String: String])...) {
+        self.init(Dictionary(elements, uniquingKeysWith: { $1 }))
+    }
+    public subscript(table: String) -> [String: String]? { tables[table] }
+
+    /// The array form of `sql` (split as `head VALUES row rest`), worked out once.
+    func arrayForm(of sql: String, head: Substring, row: Substring, rest: Substring) -> ArrayInsertForm? {
+        if let known = forms.withLock({ $0[sql] }) { return known }
+        let form = ArrayInsertForm(head: head, row: row, rest: rest, columnTypes: self)
+        forms.withLock { forms in
+            // The store's texts are constants; a bound only in case some caller generates them.
+            if forms.count >= 4_096 { forms.removeAll() }
+            forms[sql] = .some(form)
+        }
+        return form
+    }
+}
+
+/// `INSERT INTO t (a, b) SELECT u.c0, u.c1 FROM unnest(?::bigint[], ?::text[]) AS u(c0, c1) WHERE
+/// true …` for an insert text: the new text and the type of each of its arrays.
+struct ArrayInsertForm: Sendable {
+    let sql: String
+    /// Per `?` of the row, in order: the column's type.
+    let types: [String]
+
+    /// Nil when the row holds anything but `?`, `NULL`, integers and simple quoted strings, or a
+    /// column's type is unknown.
+    init?(head: Substring, row: Substring, rest: Substring, columnTypes: ColumnTypes) {
         var head = head
         while head.last?.isWhitespace == true { head.removeLast() }
         guard head.hasSuffix("VALUES"), head.hasPrefix("INSERT INTO ") else { return nil }
@@ -28,35 +64,52 @@ extension SQLStatement {
         guard let open = target.firstIndex(of: "("), let close = target.lastIndex(of: ")"), open < close else { return nil }
         let table = target[..<open].trimmingCharacters(in: .whitespacesAndNewlines)
         let columns = target[target.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let types = columnTypes[table], row.first == "(", row.last == ")" else { return nil }
+        guard let tableTypes = columnTypes[table], row.first == "(", row.last == ")" else { return nil }
         let items = row.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        // Every row binds one value per `?`.
-        let parameters = items.filter { $0 == "?" }.count
-        guard items.count == columns.count, parameters > 0, rows.allSatisfy({ $0.count == parameters }) else { return nil }
+        guard items.count == columns.count else { return nil }
 
-        var select: [String] = [], arrays: [String] = [], names: [String] = [], binds: [SQLValue] = []
-        var parameter = 0
+        var select: [String] = [], arrays: [String] = [], names: [String] = [], types: [String] = []
         for (item, column) in zip(items, columns) {
-            guard let type = types[column] else { return nil }
+            guard let type = tableTypes[column] else { return nil }
             if item == "?" {
-                guard let literal = arrayLiteral(rows.map { $0[parameter] }, type: type) else { return nil }
+                let parameter = types.count
                 names.append("c\(parameter)")
                 select.append("u.c\(parameter)")
                 arrays.append("?::\(type)[]")
-                binds.append(.text(literal))
-                parameter += 1
+                types.append(type)
             } else {
-                guard isSimpleLiteral(item) else { return nil }
+                guard SQLStatement.isSimpleLiteral(item) else { return nil }
                 select.append("\(item)::\(type)")
             }
         }
+        guard !types.isEmpty else { return nil }
         // `WHERE true`: without it PostgreSQL would read a following ON CONFLICT as a join's ON.
         var sql = String(head)
         sql += "SELECT " + select.joined(separator: ", ")
         sql += " FROM unnest(" + arrays.joined(separator: ", ") + ") AS u(" + names.joined(separator: ", ") + ") WHERE true"
         sql += rest
-        var statement = SQLStatement(sql, binds)
+        self.sql = sql
+        self.types = types
+    }
+}
+
+extension SQLStatement {
+    /// The rows of `sql` (split by `merged` as `head VALUES row rest`) as one insert of arrays,
+    /// or nil when the text has no array form (`ArrayInsertForm`) or a value would not convert
+    /// the way PostgreSQL converts it when bound alone (a double into an integer or text column).
+    static func arrayInsert(
+        sql: String, head: Substring, row: Substring, rest: Substring, rows: [[SQLValue]], columnTypes: ColumnTypes
+    ) -> SQLStatement? {
+        guard let form = columnTypes.arrayForm(of: sql, head: head, row: row, rest: rest),
+            rows.allSatisfy({ $0.count == form.types.count }) else { return nil }
+        var binds: [SQLValue] = []
+        binds.reserveCapacity(form.types.count)
+        for (parameter, type) in form.types.enumerated() {
+            guard let literal = arrayLiteral(rows.map { $0[parameter] }, type: type) else { return nil }
+            binds.append(.text(literal))
+        }
+        var statement = SQLStatement(form.sql, binds)
         statement.prepared = true
         return statement
     }

@@ -46,6 +46,7 @@ enum PostgresCombinedReads {
             throw StoreError.database("combined read returned a row that is not a JSON object: \(error)")
         }
         var values: [String: SQLValue] = [:]
+        values.reserveCapacity(members.count)
         for (key, value) in members {
             switch value {
             case .string(let text): values[key] = .text(text)

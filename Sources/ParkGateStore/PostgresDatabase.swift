@@ -101,7 +101,7 @@ public final class PostgresDatabase: SQLDatabase, Service {
                 )
             }
         }
-        var types: ColumnTypes = [:]
+        var types: [String: [String: String]] = [:]
         for row in try await query(
             """
             SELECT c.relname AS t, a.attname AS c, format_type(a.atttypid, a.atttypmod) AS type
@@ -111,7 +111,8 @@ public final class PostgresDatabase: SQLDatabase, Service {
         {
             if let table = row.text("t"), let column = row.text("c"), let type = row.text("type") { types[table, default: [:]][column] = type }
         }
-        schemaTypes.withLock { $0 = types }
+        let columnTypes = ColumnTypes(types)
+        schemaTypes.withLock { $0 = columnTypes }
     }
 
     public func transaction(_ statements: [SQLStatement]) async throws -> [Int] {

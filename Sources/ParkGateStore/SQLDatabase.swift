@@ -91,9 +91,6 @@ public protocol SQLDatabase: Sendable {
     var columnTypes: ColumnTypes? { get }
 }
 
-/// Column types by table and column, as the database names them (`bigint`, `text`, …).
-public typealias ColumnTypes = [String: [String: String]]
-
 extension SQLDatabase {
     public var columnTypes: ColumnTypes? { nil }
 
@@ -151,7 +148,7 @@ extension SQLStatement {
         // An item of a stage: a statement kept as it is, or one insert text (its rows apart).
         enum Item {
             case single(SQLStatement)
-            case insert(head: Substring, row: Substring, rest: Substring, group: Int)
+            case insert(sql: String, head: Substring, row: Substring, rest: Substring, group: Int)
         }
         var result: [SQLStatement] = []
         let stages = commands.map(\.count).max() ?? 0
@@ -165,7 +162,7 @@ extension SQLStatement {
                     rows[group].append(statement.binds)
                 } else if let parts = statement.insertParts {
                     groups[statement.sql] = rows.count
-                    items.append(.insert(head: parts.head, row: parts.row, rest: parts.rest, group: rows.count))
+                    items.append(.insert(sql: statement.sql, head: parts.head, row: parts.row, rest: parts.rest, group: rows.count))
                     rows.append([statement.binds])
                 } else {
                     items.append(.single(statement))
@@ -174,9 +171,11 @@ extension SQLStatement {
             for item in items {
                 switch item {
                 case .single(let statement): result.append(statement)
-                case .insert(let head, let row, let rest, let group):
+                case .insert(let sql, let head, let row, let rest, let group):
                     let all = rows[group]
-                    if let columnTypes, let statement = arrayInsert(head: head, row: row, rest: rest, rows: all, columnTypes: columnTypes) {
+                    if let columnTypes,
+                        let statement = arrayInsert(sql: sql, head: head, row: row, rest: rest, rows: all, columnTypes: columnTypes)
+                    {
                         result.append(statement)
                         continue
                     }
@@ -242,12 +241,15 @@ extension SQLStatement {
     }
 
     /// `INSERT … VALUES (row) rest` split around its one row, when the row has no parentheses inside.
+    /// (Searched byte by byte: Foundation's `range(of:)` cost ~1% of a PostgreSQL batch's CPU here.)
     var insertParts: (head: Substring, row: Substring, rest: Substring)? {
-        guard sql.hasPrefix("INSERT"), let values = sql.range(of: "VALUES (") else { return nil }
-        let rowStart = sql.index(before: values.upperBound)
-        guard let close = sql[values.upperBound...].firstIndex(of: ")"),
-            !sql[values.upperBound..<close].contains("(") else { return nil }
-        let rowEnd = sql.index(after: close)
+        let bytes = sql.utf8
+        guard sql.hasPrefix("INSERT"), let values = bytes.firstRange(of: "VALUES (".utf8) else { return nil }
+        // ASCII positions: every index here is on a character boundary.
+        let rowStart = bytes.index(before: values.upperBound)
+        guard let close = bytes[values.upperBound...].firstIndex(of: UInt8(ascii: ")")),
+            !bytes[values.upperBound..<close].contains(UInt8(ascii: "(")) else { return nil }
+        let rowEnd = bytes.index(after: close)
         return (sql[..<rowStart], sql[rowStart..<rowEnd], sql[rowEnd...])
     }
 }
