@@ -13,6 +13,7 @@ struct CPMIFields {
     init(_ data: [(key: String, value: JSONValue)], strict: Bool, time: ChinaTime) {
         self.strict = strict
         self.time = time
+        members.reserveCapacity(data.count)
         for (key, value) in data where members[key] == nil { members[key] = value }
     }
 
@@ -34,7 +35,7 @@ struct CPMIFields {
         case nil, .null: value = ""
         case .some(let other): throw Self.refusal("\(name) must be a string, not a \(other.typeName)")
         }
-        if required, value.trimmingCharacters(in: .whitespaces).isEmpty { throw Self.refusal("\(name) is required") }
+        if required, value.trimmedSpaces.isEmpty { throw Self.refusal("\(name) is required") }
         return value
     }
 
@@ -45,7 +46,7 @@ struct CPMIFields {
             guard let value = Int(text) else { throw Self.refusal("\(name) must be a whole number, got \(text)") }
             return value
         case .string(let text):
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            guard let value = Int(text.trimmedSpaces) else {
                 if text.isEmpty && !required { return nil }
                 throw Self.refusal("\(name) must be a whole number, got \"\(text)\"")
             }
@@ -94,7 +95,7 @@ struct CPMIFields {
         case .string(let value): text = value
         default: return nil
         }
-        text = text.trimmingCharacters(in: .whitespaces)
+        text = text.trimmedSpaces
         if text.isEmpty { return nil }
         if let value = T(rawValue: text) { return value }
         try variant(name, "value outside its code list", text)
