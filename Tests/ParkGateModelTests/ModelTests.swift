@@ -65,3 +65,28 @@ import Testing
         #expect(RoadsideMessageType(code: "3")?.label == "地磁线圈数据")
     }
 }
+
+/// T/CPMI's Float money (appendix C), kept in fen.
+@Suite struct MoneyTests {
+    @Test(arguments: [
+        ("12.5", 1250), ("12.50", 1250), ("4", 400), ("0.01", 1), ("-3", -300), ("-0.05", -5), (" 7.2 ", 720),
+        ("12.500", 1250), (".5", 50), ("12.", 1200), ("0", 0), ("9999999999999999.99", 999_999_999_999_999_999),
+    ] as [(String, Int64)])
+    func readsAmountsWithAtMostTwoDecimals(_ text: String, _ fen: Int64) {
+        #expect(Money(text)?.fen == fen)
+    }
+
+    @Test(arguments: ["", " ", "-", ".", "12.505", "1.2.3", "1e2", "+5", "abc", "12,5", "１２", "10000000000000000", "5-"])
+    func refusesWhatIsNotSuchAnAmount(_ text: String) {
+        #expect(Money(text) == nil)
+    }
+
+    @Test func writesTwoDecimals() {
+        #expect(Money(fen: 1250).text == "12.50")
+        #expect(Money(fen: 5).text == "0.05")
+        #expect(Money(fen: -5).text == "-0.05")
+        #expect(Money(fen: -1207).text == "-12.07")
+        #expect(Money(fen: 0).text == "0.00")
+        #expect(Money(fen: 100_000).text == "1000.00")
+    }
+}

@@ -26,17 +26,45 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
 
     /// From a decimal text or number (`12.5`, `"12.50"`); nil when it is not a number or has
     /// more than two decimals.
+    /// `-`, digits, `.` and digits (at least one digit; decimals past the second must be 0s;
+    /// at most 16 digits before the point), white space around it ignored. Parsed by hand:
+    /// through Foundation's `Decimal` it was a visible share of a T/CPMI exit's CPU.
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let value = Decimal(string: trimmed), !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
-        var scaled = value * 100
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &scaled, 0, .plain)
-        guard rounded == scaled else { return nil }
-        fen = NSDecimalNumber(decimal: rounded).int64Value
+        let bytes = Array(text.trimmedSpaces.utf8)
+        var index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var yuan: Int64 = 0, digits = 0, cents: Int64 = 0, decimals = 0
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            digits += 1
+            guard digits <= 16 else { return nil }
+            yuan = yuan * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                let digit = Int64(bytes[index] - UInt8(ascii: "0"))
+                decimals += 1
+                if decimals <= 2 {
+                    cents = cents * 10 + digit
+                } else if digit != 0 {
+                    return nil
+                }
+                index += 1
+            }
+        }
+        guard index == bytes.count, digits + decimals > 0 else { return nil }
+        if decimals == 1 { cents *= 10 }
+        let value = yuan * 100 + cents
+        fen = negative ? -value : value
     }
 
-    public var text: String { String(format: "%@%lld.%02lld", fen < 0 ? "-" : "", abs(fen) / 100, abs(fen) % 100) }
+    /// `12.50`, `-0.05`: two decimals always.
+    public var text: String {
+        let cents = fen.magnitude % 100
+        return (fen < 0 ? "-" : "") + String(fen.magnitude / 100) + (cents < 10 ? ".0" : ".") + String(cents)
+    }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.fen < rhs.fen }
 }
