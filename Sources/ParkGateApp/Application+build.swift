@@ -13,7 +13,7 @@ import Synchronization
 /// Builds the whole platform: store, writer, services, protocol routes, admin API.
 /// One build function for the server and the tests.
 public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async throws -> some ApplicationProtocol {
-    var rootLogger = logger ?? Logger(label: "parkgate")
+    var rootLogger = logger ?? Logger(label: "parkgate") { DeferredMetadataLogHandler(StreamLogHandler.standardOutput(label: $0)) }
     rootLogger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
     let logger = rootLogger
     // A misspelt setting leaves its default in force without a word: say so at start.
