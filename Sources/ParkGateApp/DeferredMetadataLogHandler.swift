@@ -31,7 +31,12 @@ struct DeferredMetadataLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var event = event
-        if !metadata.isEmpty { event.metadata = metadata.merging(event.metadata ?? [:]) { $1 } }
+        if !metadata.isEmpty {
+            // StreamLogHandler's order: its own items, then the provider's, then the line's.
+            var merged = metadata
+            if let provided = base.metadataProvider?.get(), !provided.isEmpty { merged.merge(provided) { $1 } }
+            event.metadata = merged.merging(event.metadata ?? [:]) { $1 }
+        }
         base.log(event: event)
     }
 }

@@ -13,25 +13,35 @@ import Testing
         var lines: [String] { written.withLock { $0 }.map { String($0.drop { $0 != " " }.dropFirst()) } }
     }
 
-    @Test func linesAreThoseOfTheStreamHandler() {
-        let plain = Lines(), deferred = Lines()
-        var expected = Logger(label: "parkgate") { StreamLogHandler(label: $0, stream: plain, metadataProvider: nil) }
-        var logger = Logger(label: "parkgate") { DeferredMetadataLogHandler(StreamLogHandler(label: $0, stream: deferred, metadataProvider: nil)) }
+    /// The lines a request's logging writes through `logger`.
+    static func lines(_ make: (Lines) -> Logger) -> [String] {
+        let stream = Lines()
+        var logger = make(stream)
         for index in 0..<2 {
-            for log in [0, 1] {
-                var target = log == 0 ? expected : logger
-                target.logLevel = .info
-                target[metadataKey: "hb.request.id"] = "\(index)"
-                target[metadataKey: "park"] = "BENCH"
-                target.info("stored", metadata: ["park": "OTHER", "records": "3"])
-                target.debug("not written")
-                target[metadataKey: "park"] = nil
-                target.warning("plain")
-                if log == 0 { expected = target } else { logger = target }
-            }
+            logger.logLevel = .info
+            logger[metadataKey: "hb.request.id"] = "\(index)"
+            logger[metadataKey: "park"] = "BENCH"
+            logger.info("stored", metadata: ["park": "OTHER", "records": "3"])
+            logger.debug("not written")
+            logger.warning("kept")
+            logger[metadataKey: "park"] = nil
+            logger.warning("plain")
         }
-        #expect(plain.lines.count == 4)
-        #expect(deferred.lines == plain.lines)
-        #expect(plain.lines[0].contains("hb.request.id=0 park=OTHER records=3"))
+        return stream.lines
+    }
+
+    @Test(arguments: [false, true])
+    func linesAreThoseOfTheStreamHandler(withProvider: Bool) {
+        let provider: Logger.MetadataProvider? = withProvider ? Logger.MetadataProvider { ["park": "PROVIDED", "node": "a"] } : nil
+        let expected = Self.lines { stream in
+            Logger(label: "parkgate") { StreamLogHandler(label: $0, stream: stream, metadataProvider: provider) }
+        }
+        let deferred = Self.lines { stream in
+            Logger(label: "parkgate") { DeferredMetadataLogHandler(StreamLogHandler(label: $0, stream: stream, metadataProvider: provider)) }
+        }
+        #expect(expected.count == 6)
+        #expect(deferred == expected)
+        #expect(expected[0].contains(withProvider ? "hb.request.id=0 node=a park=OTHER records=3" : "hb.request.id=0 park=OTHER records=3"))
+        #expect(expected[1].contains(withProvider ? "park=PROVIDED" : "park=BENCH"))
     }
 }
