@@ -24,11 +24,10 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
 
     public init(fen: Int64) { self.fen = fen }
 
-    /// From a decimal text or number (`12.5`, `"12.50"`); nil when it is not a number or has
-    /// more than two decimals.
-    /// `-`, digits, `.` and digits (at least one digit; decimals past the second must be 0s;
-    /// at most 16 digits before the point), white space around it ignored. Parsed by hand:
-    /// through Foundation's `Decimal` it was a visible share of a T/CPMI exit's CPU.
+    /// From a decimal text or number (`12.5`, `"12.50"`): an optional `-`, digits, `.` and digits
+    /// (at least one digit, at most 16 before the point, decimals past the second only 0s), white
+    /// space around it ignored; nil for anything else. Parsed by hand: through Foundation's
+    /// `Decimal` it was a visible share of a T/CPMI exit's CPU.
     public init?(_ text: String) {
         let bytes = Array(text.trimmedSpaces.utf8)
         var index = 0
