@@ -69,10 +69,14 @@ struct IngestPlanner {
     /// sessions' unique index), so the batch may not go as one statement.
     private var foldable = true
 
-    init(ids: IDGenerator, state: IngestState, merging: Bool) {
+    /// PostgreSQL's column types: with them, the merged statements bind arrays (`merged`).
+    let columnTypes: ColumnTypes?
+
+    init(ids: IDGenerator, state: IngestState, merging: Bool, columnTypes: ColumnTypes? = nil) {
         self.ids = ids
         self.state = state
         self.merging = merging
+        self.columnTypes = columnTypes
     }
 
     mutating func plan(_ command: IngestCommand) {
@@ -249,14 +253,16 @@ struct IngestPlanner {
                  SQLValue(entryTime), .int(eventId)]))
         case .close(let id, let exitTime, let entryTime):
             state.openSessions[key] = nil
-            statements.append(SQLStatement(
+            var close = SQLStatement(
                 """
                 UPDATE sessions SET status = 'closed', entry_ms = ?, exit_ms = ?, duration_s = ?, exit_event_id = ?,
                     plate = COALESCE(plate, ?)
                 WHERE id = ?
                 """,
                 [SQLValue(entryTime), SQLValue(exitTime), .int(Int64(exitTime.timeIntervalSince(entryTime))), .int(eventId),
-                 SQLValue(event.plate?.number), .int(id)]))
+                 SQLValue(event.plate?.number), .int(id)])
+            close.arrayForm = Self.closeSessions
+            statements.append(close)
         case .closedWithoutEntry(let entryTime, let exitTime, let plate):
             statements.append(SQLStatement(
                 """
@@ -273,13 +279,25 @@ struct IngestPlanner {
     /// inserts as multi-row statements (`SQLStatement.merged`), over runs of messages that upsert
     /// no row twice (one multi-row upsert may not touch a row twice); runs keep their order.
     var mergedStatements: [SQLStatement] {
-        let merged = SQLStatement.merged(commands.map { Array(statements[$0.statements]) }, keys: commands.map(\.keys))
+        let merged = SQLStatement.merged(
+            commands.map { Array(statements[$0.statements]) }, keys: commands.map(\.keys), columnTypes: columnTypes)
         // One run (no row upserted twice in the batch): the merged statements touch distinct
         // rows, and may go as one statement when nothing in them reads another's rows.
         let keys = commands.reduce(0) { $0 + $1.keys.count }
         guard foldable, keys == Set(commands.flatMap(\.keys)).count, let folded = SQLStatement.folded(merged) else { return merged }
         return [folded]
     }
+
+    /// The batch's closed sessions as one update (each session is closed by one message of a
+    /// run: its berth is one of the message's keys).
+    static let closeSessions = ArrayInsertForm(
+        sql: """
+            UPDATE sessions SET status = 'closed', entry_ms = u.c0, exit_ms = u.c1, duration_s = u.c2, exit_event_id = u.c3,
+                plate = COALESCE(sessions.plate, u.c4)
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) AS u(c0, c1, c2, c3, c4, c5)
+            WHERE sessions.id = u.c5
+            """,
+        types: ["bigint", "bigint", "bigint", "bigint", "text", "bigint"])
 
     static func findingKey(_ finding: Finding) -> String {
         ["f", finding.protocolName, finding.sender, finding.interface, finding.field, finding.rule].joined(separator: "\u{1}")

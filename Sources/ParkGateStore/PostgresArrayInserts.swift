@@ -53,6 +53,29 @@ struct ArrayInsertForm: Sendable {
     /// Per `?` of the row, in order: the column's type.
     let types: [String]
 
+    /// A form written out by hand: `sql` takes one array per entry of `types`, in order.
+    init(sql: String, types: [String]) {
+        self.sql = sql
+        self.types = types
+    }
+
+    /// The rows (each with one value per entry of `types`) as one statement of arrays, prepared;
+    /// nil when a value would not convert the way PostgreSQL converts it when bound alone (a
+    /// double into an integer or text column).
+    func statement(rows: [[SQLValue]]) -> SQLStatement? {
+        guard rows.allSatisfy({ $0.count == types.count }) else { return nil }
+        var binds: [SQLValue] = []
+        binds.reserveCapacity(types.count)
+        for (parameter, type) in types.enumerated() {
+            guard let literal = SQLStatement.arrayLiteral(rows.map { $0[parameter] }, type: type) else { return nil }
+            binds.append(.text(literal))
+        }
+        var statement = SQLStatement(sql, binds)
+        statement.prepared = true
+        statement.fromArrays = true
+        return statement
+    }
+
     /// Nil when the row holds anything but `?`, `NULL`, integers and simple quoted strings, or a
     /// column's type is unknown.
     init?(head: Substring, row: Substring, rest: Substring, columnTypes: ColumnTypes) {
@@ -101,17 +124,7 @@ extension SQLStatement {
     static func arrayInsert(
         sql: String, head: Substring, row: Substring, rest: Substring, rows: [[SQLValue]], columnTypes: ColumnTypes
     ) -> SQLStatement? {
-        guard let form = columnTypes.arrayForm(of: sql, head: head, row: row, rest: rest),
-            rows.allSatisfy({ $0.count == form.types.count }) else { return nil }
-        var binds: [SQLValue] = []
-        binds.reserveCapacity(form.types.count)
-        for (parameter, type) in form.types.enumerated() {
-            guard let literal = arrayLiteral(rows.map { $0[parameter] }, type: type) else { return nil }
-            binds.append(.text(literal))
-        }
-        var statement = SQLStatement(form.sql, binds)
-        statement.prepared = true
-        return statement
+        columnTypes.arrayForm(of: sql, head: head, row: row, rest: rest)?.statement(rows: rows)
     }
 
     /// `NULL`, an integer, or a quoted string without a quote inside.

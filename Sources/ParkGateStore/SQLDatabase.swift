@@ -22,6 +22,12 @@ public struct SQLStatement: Sendable {
     /// PostgreSQL runs it as a named prepared statement, parsed once per connection: for texts
     /// that stay the same from batch to batch (`arrayInsert`, the T/CPMI batch's reads).
     public var prepared = false
+    /// Its rows come from its bound arrays alone and it reads no table but the one it writes
+    /// (`arrayInsert`, a declared `arrayForm`): it may be one part of a `folded` statement.
+    public var fromArrays = false
+    /// How `merged` runs several statements of this text as one on PostgreSQL, when the text is
+    /// not an insert whose array form it works out itself (an update by key, say).
+    var arrayForm: ArrayInsertForm?
 
     public init(_ sql: String, _ binds: [SQLValue] = []) {
         self.sql = sql
@@ -149,6 +155,8 @@ extension SQLStatement {
         enum Item {
             case single(SQLStatement)
             case insert(sql: String, head: Substring, row: Substring, rest: Substring, group: Int)
+            /// A text with its own array form (`SQLStatement.arrayForm`).
+            case declared(sql: String, ArrayInsertForm, group: Int)
         }
         var result: [SQLStatement] = []
         let stages = commands.map(\.count).max() ?? 0
@@ -160,6 +168,10 @@ extension SQLStatement {
                 let statement = statements[stage]
                 if let group = groups[statement.sql] {
                     rows[group].append(statement.binds)
+                } else if let form = statement.arrayForm, columnTypes != nil {
+                    groups[statement.sql] = rows.count
+                    items.append(.declared(sql: statement.sql, form, group: rows.count))
+                    rows.append([statement.binds])
                 } else if let parts = statement.insertParts {
                     groups[statement.sql] = rows.count
                     items.append(.insert(sql: statement.sql, head: parts.head, row: parts.row, rest: parts.rest, group: rows.count))
@@ -171,6 +183,12 @@ extension SQLStatement {
             for item in items {
                 switch item {
                 case .single(let statement): result.append(statement)
+                case .declared(let sql, let form, let group):
+                    if let statement = form.statement(rows: rows[group]) {
+                        result.append(statement)
+                    } else {
+                        for binds in rows[group] { result.append(SQLStatement(sql, binds)) }
+                    }
                 case .insert(let sql, let head, let row, let rest, let group):
                     let all = rows[group]
                     if let columnTypes,
@@ -229,15 +247,18 @@ extension SQLStatement {
         var binds: [SQLValue] = []
         for (index, statement) in statements.enumerated() {
             let text = statement.sql
-            guard text.hasPrefix("INSERT ") || text.hasPrefix("UPDATE ") || text.hasPrefix("DELETE "), !text.contains("SELECT"),
-                !text.contains("RETURNING")
+            guard text.hasPrefix("INSERT ") || text.hasPrefix("UPDATE ") || text.hasPrefix("DELETE "),
+                statement.fromArrays || !text.contains("SELECT"), !text.contains("RETURNING")
             else { return nil }
             if index > 0 { sql += ",\n" }
             sql += "w\(index) AS (\(text))"
             binds += statement.binds
         }
         sql += "\nSELECT 1"
-        return SQLStatement(sql, binds)
+        // Parts of fixed texts (arrays) make a fixed text: prepared once per connection.
+        var statement = SQLStatement(sql, binds)
+        statement.prepared = statements.allSatisfy(\.prepared)
+        return statement
     }
 
     /// `INSERT … VALUES (row) rest` split around its one row, when the row has no parentheses inside.

@@ -178,11 +178,11 @@ public final class SQLStore: Store {
                 "SELECT DISTINCT vendor, link_key FROM alarms WHERE vendor IN \(vendors.sql) AND link_key IN \(linkKeys.sql) AND event_id IS NULL",
                 vendors.binds + linkKeys.binds))
         }
-        let ids = self.ids, dialect = database.dialect
+        let ids = self.ids, dialect = database.dialect, columnTypes = database.columnTypes
         return try await database.readModifyWrite(reads: reads) { rows in
             var planner = IngestPlanner(ids: ids, state: IngestState(
                 messages: rows[0], berths: rows[1], openSessions: rows[2], openDeviceAlarms: rows[3], unlinkedAlarms: rows.count > 4 ? rows[4] : []),
-                merging: dialect == .postgres)
+                merging: dialect == .postgres, columnTypes: columnTypes)
             for command in batch { planner.plan(command) }
             return (dialect == .postgres ? planner.mergedStatements : planner.statements, planner.outcomes)
         }

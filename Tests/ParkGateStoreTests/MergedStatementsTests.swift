@@ -1,4 +1,4 @@
-import ParkGateStore
+@testable import ParkGateStore
 import Testing
 
 /// How a batch's writes are combined for PostgreSQL: each command's statements keep their
@@ -81,5 +81,45 @@ import Testing
         #expect(merged("INSERT INTO u (a) VALUES (?)", [.int(1)]).sql == "INSERT INTO u (a) VALUES (?), (?)")
         // SQLite (no column types): multi-row as before.
         #expect(!SQLStatement.merged([[SQLStatement("INSERT INTO t (a) VALUES (?)", [.int(1)])]])[0].prepared)
+    }
+
+    @Test func statementsWithADeclaredFormBecomeOneStatementOfArrays() {
+        let update = "UPDATE t SET b = ? WHERE a = ?"
+        let form = ArrayInsertForm(
+            sql: "UPDATE t SET b = u.c0 FROM unnest(?::text[], ?::bigint[]) AS u(c0, c1) WHERE t.a = u.c1", types: ["text", "bigint"])
+        func close(_ a: Int64, _ b: String?) -> SQLStatement {
+            var statement = SQLStatement(update, [SQLValue(b), .int(a)])
+            statement.arrayForm = form
+            return statement
+        }
+        let merged = SQLStatement.merged([[close(1, "x")], [close(2, nil)], [close(3, "z")]], columnTypes: types)
+        #expect(merged.count == 1)
+        #expect(merged[0].sql == form.sql && merged[0].binds == [.text(#"{"x",NULL,"z"}"#), .text("{1,2,3}")])
+        #expect(merged[0].prepared && merged[0].fromArrays)
+        // A value the arrays cannot carry as PostgreSQL would convert it alone: each statement as it was.
+        var odd = close(4, nil)
+        odd.binds = [.double(1.5), .int(4)]
+        let apart = SQLStatement.merged([[close(1, "x")], [odd]], columnTypes: types)
+        #expect(apart.map(\.sql) == [update, update] && apart.map(\.binds) == [[.text("x"), .int(1)], [.double(1.5), .int(4)]])
+        // SQLite (no column types): as they are.
+        #expect(SQLStatement.merged([[close(1, "x")], [close(2, "y")]]).map(\.sql) == [update, update])
+    }
+
+    @Test func statementsOfArraysFoldIntoOnePreparedStatement() throws {
+        let insert = "INSERT INTO t (a, b) VALUES (?, ?)"
+        let merged = SQLStatement.merged([[SQLStatement(insert, [.int(1), .text("x")])], [SQLStatement(insert, [.int(2), .text("y")])]],
+                                         columnTypes: types)
+        var update = SQLStatement("UPDATE t SET b = u.c0 FROM unnest(?::text[]) AS u(c0) WHERE t.b = u.c0", [.text("{}")])
+        update.prepared = true
+        update.fromArrays = true
+        let folded = try #require(SQLStatement.folded(merged + [update]))
+        #expect(folded.sql.hasPrefix("WITH w0 AS (INSERT INTO t (a, b) SELECT u.c0, u.c1 FROM unnest("))
+        #expect(folded.prepared)
+        // A part of its own text makes the whole a text of its own: not prepared.
+        #expect(SQLStatement.folded(merged + [SQLStatement("UPDATE t SET b = ? WHERE a = ?", [.null, .int(1)])])?.prepared == false)
+        // An insert whose select reads a table still does not fold.
+        var reading = SQLStatement("INSERT INTO t (a, b) SELECT a, b FROM v", [])
+        reading.prepared = true
+        #expect(SQLStatement.folded(merged + [reading]) == nil)
     }
 }

@@ -116,6 +116,31 @@ extension Backend: CustomTestStringConvertible {
         }
     }
 
+    /// A batch that closes several sessions and opens none over them (on PostgreSQL one
+    /// statement: the closes as one update of arrays): each session gets its own exit, and keeps
+    /// its entry's plate or, having none, takes its exit's.
+    @Test(arguments: Backend.available)
+    func aBatchOfExitsClosesEachSessionWithItsOwnValues(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let plates: [String?] = ["京A00001", nil, "京A00003", nil]
+            let entries = (1...4).map { Self.command("N\($0)", kind: .passage(entering: true), ps: "P\($0)", plate: plates[$0 - 1], dev: "D\($0)") }
+            #expect(try await store.ingest(entries).allSatisfy { if case .stored = $0 { true } else { false } })
+            let exits = (1...4).map {
+                Self.command("X\($0)", kind: .passage(entering: false), ps: "P\($0)", plate: $0 % 2 == 0 ? "沪B0000\($0)" : nil,
+                             at: TimeInterval(60 * $0), dev: "D\($0)")
+            }
+            #expect(try await store.ingest(exits).allSatisfy { if case .stored = $0 { true } else { false } })
+            let sessions = try await store.sessions(SessionQuery()).items.sorted { $0.psCode < $1.psCode }
+            #expect(sessions.map(\.status) == ["closed", "closed", "closed", "closed"])
+            #expect(sessions.map(\.plate) == ["京A00001", "沪B00002", "京A00003", "沪B00004"])
+            #expect(sessions.map(\.durationSeconds) == [60, 120, 180, 240])
+            #expect(sessions.map(\.exitTime) == (1...4).map { Self.base.addingTimeInterval(TimeInterval(60 * $0)) })
+            #expect(sessions.allSatisfy { $0.entryTime == Self.base })
+            let berths = try await store.berths(BerthQuery(parkCode: "PK"))
+            #expect(berths.count == 4 && berths.allSatisfy { !$0.occupied })
+        }
+    }
+
     @Test(arguments: Backend.available)
     func exitCarryingInTimeWithoutEntryRecordsClosedSession(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
