@@ -35,8 +35,8 @@ public struct RoadsideValidator: Sendable {
         _ members: [(key: String, value: JSONValue)], endpoint: RoadsideEndpoint
     ) throws(RoadsideError) -> RoadsideMessage {
         let table = endpoint.fields
-        let known = Dictionary(uniqueKeysWithValues: table.map { ($0.name, $0) })
-        var message = RoadsideMessage(endpoint: endpoint, fields: [:], findings: [])
+        let known = endpoint.fieldsByName
+        var message = RoadsideMessage(endpoint: endpoint, fields: Dictionary(minimumCapacity: members.count), findings: [])
         var flowId: String?
         if case .string(let value)? = members.first(where: { $0.key.trimmedSpaces == "flowId" })?.value {
             flowId = value.trimmedSpaces
