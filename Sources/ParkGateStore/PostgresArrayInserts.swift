@@ -47,7 +47,9 @@ public final class ColumnTypes: Sendable, ExpressibleByDictionaryLiteral {
 }
 
 /// `INSERT INTO t (a, b) SELECT u.c0, u.c1 FROM unnest(?::bigint[], ?::text[]) AS u(c0, c1) WHERE
-/// true …` for an insert text: the new text and the type of each of its arrays.
+/// true …` for an insert text: the new text and the type of each of its arrays. (A statement
+/// that is not such an insert, an update by key, may declare a form of its own written by hand:
+/// `SQLStatement.arrayForm`.)
 struct ArrayInsertForm: Sendable {
     let sql: String
     /// Per `?` of the row, in order: the column's type.
