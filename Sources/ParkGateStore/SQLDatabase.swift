@@ -20,11 +20,12 @@ public struct SQLStatement: Sendable {
     public var sql: String
     public var binds: [SQLValue]
     /// PostgreSQL runs it as a named prepared statement, parsed once per connection: for texts
-    /// that stay the same from batch to batch (`arrayInsert`, the T/CPMI batch's reads).
+    /// that stay the same from batch to batch (`arrayInsert`, a fold of such statements, the
+    /// T/CPMI batch's reads).
     public var prepared = false
     /// Its rows come from its bound arrays alone and it reads no table but the one it writes
     /// (`arrayInsert`, a declared `arrayForm`): it may be one part of a `folded` statement.
-    public var fromArrays = false
+    var fromArrays = false
     /// How `merged` runs several statements of this text as one on PostgreSQL, when the text is
     /// not an insert whose array form it works out itself (an update by key, say).
     var arrayForm: ArrayInsertForm?
