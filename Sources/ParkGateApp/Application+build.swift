@@ -28,7 +28,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger? = nil) async t
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.get("/health") { _, _ -> Response in
         let isReady = ready.withLock { $0 }
         return Response(

@@ -125,6 +125,26 @@ import Testing
         }
     }
 
+    /// The request metrics keep Hummingbird's names and dimensions (dashboards built on them
+    /// keep working) although ParkGate records them itself, when the answer is ready.
+    @Test func requestMetricsPerRouteAndStatus() async throws {
+        try await TestServer.run { server in
+            _ = try await server.token(vendor: "102")
+            #expect(try await server.client.execute(uri: "/no-such-page", method: .get).status == .notFound)
+            let text = String(buffer: try await server.client.execute(uri: "/metrics", method: .get).body)
+            let lines = text.split(separator: "\n").map(String.init)
+            func series(_ name: String, _ labels: [String]) -> [String] {
+                lines.filter { $0.hasPrefix(name + "{") && labels.allSatisfy($0.contains) }
+            }
+            let token = ["http_route=\"/park/token\"", "http_request_method=\"POST\"", "http_response_status_code=\"200\""]
+            let hb = lines.filter { $0.hasPrefix("hb_") || $0.hasPrefix("http_server") }.joined(separator: "\n")
+            #expect(series("hb_requests", token).count == 1, "\(hb)")
+            #expect(series("http_server_request_duration_count", token).count == 1, "\(hb)")
+            #expect(series("hb_request_errors", ["http_route=\"NotFound\"", "error_type=\"404\""]).count == 1, "\(hb)")
+            #expect(series("http_server_active_requests", ["http_request_method=\"GET\""]).count == 1, "\(hb)")
+        }
+    }
+
     @Test func storageFailureAnswers301AndStoresNothing() async throws {
         try await TestServer.run { server in
             let sensor = try await server.token(vendor: "102")
