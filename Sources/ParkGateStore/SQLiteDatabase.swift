@@ -30,9 +30,22 @@ public final class SQLiteDatabase: SQLDatabase {
         self.path = path
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB switches the writer connection to WAL after `prepareDatabase` and sets
+            // `synchronous = NORMAL` as it does ("many applications choose NORMAL when in WAL
+            // mode"): without setting it again here, FULL was never in force and a commit was
+            // not synced to disk before its requests were answered.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            }
         } catch {
             throw StoreError.database("cannot open \(path): \(error)")
         }
+    }
+
+    /// The writer connection's `synchronous` setting as SQLite reports it (`FULL`, `NORMAL` …).
+    public func writerSynchronous() async throws -> String {
+        let level = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        return [0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"][level] ?? "\(level)"
     }
 
     public func migrate(_ migrations: [Migration]) async throws {
